@@ -1,0 +1,322 @@
+//! The one key registry: dispatch, the `?` help and the footer hints all read this table.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Up,
+    Down,
+    Top,
+    Bottom,
+    PageUp,
+    PageDown,
+    Open,
+    Back,
+    NextPane,
+    Search,
+    CycleFilter,
+    CycleSort,
+    Resolve,
+    Ignore,
+    Unresolve,
+    Refresh,
+    OpenLink,
+    CopyLink,
+    ToggleLibrary,
+    ToggleOrder,
+    Help,
+    Quit,
+}
+
+/// Where a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ctx {
+    Everywhere,
+    List,
+    /// Detail and stack trace: an error is open.
+    Error,
+    Stack,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Key {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+const fn k(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        mods: KeyModifiers::NONE,
+    }
+}
+const fn code(code: KeyCode) -> Key {
+    Key {
+        code,
+        mods: KeyModifiers::NONE,
+    }
+}
+const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        mods: KeyModifiers::CONTROL,
+    }
+}
+
+pub struct Binding {
+    pub keys: &'static [Key],
+    /// How the keys are written in help and hints.
+    pub label: &'static str,
+    pub action: Action,
+    pub ctx: &'static [Ctx],
+    pub desc: &'static str,
+    /// Short word for the footer; empty when the binding is not hinted there.
+    pub hint: &'static str,
+}
+
+use Action::*;
+use Ctx::*;
+
+pub const BINDINGS: &[Binding] = &[
+    Binding {
+        keys: &[k('j'), code(KeyCode::Down)],
+        label: "j/↓",
+        action: Down,
+        ctx: &[Everywhere],
+        desc: "move down / scroll",
+        hint: "",
+    },
+    Binding {
+        keys: &[k('k'), code(KeyCode::Up)],
+        label: "k/↑",
+        action: Up,
+        ctx: &[Everywhere],
+        desc: "move up / scroll",
+        hint: "",
+    },
+    Binding {
+        keys: &[k('g'), code(KeyCode::Home)],
+        label: "g",
+        action: Top,
+        ctx: &[Everywhere],
+        desc: "go to the top",
+        hint: "",
+    },
+    Binding {
+        keys: &[k('G'), code(KeyCode::End)],
+        label: "G",
+        action: Bottom,
+        ctx: &[Everywhere],
+        desc: "go to the bottom",
+        hint: "",
+    },
+    Binding {
+        keys: &[code(KeyCode::PageDown), ctrl('d')],
+        label: "PgDn",
+        action: PageDown,
+        ctx: &[Everywhere],
+        desc: "page down",
+        hint: "",
+    },
+    Binding {
+        keys: &[code(KeyCode::PageUp), ctrl('u')],
+        label: "PgUp",
+        action: PageUp,
+        ctx: &[Everywhere],
+        desc: "page up",
+        hint: "",
+    },
+    Binding {
+        keys: &[code(KeyCode::Enter), k('l')],
+        label: "Enter",
+        action: Open,
+        ctx: &[List, Error],
+        desc: "open the error / its stack trace",
+        hint: "open",
+    },
+    Binding {
+        keys: &[code(KeyCode::Esc), k('h'), code(KeyCode::Left)],
+        label: "Esc/h",
+        action: Back,
+        ctx: &[Error],
+        desc: "back",
+        hint: "back",
+    },
+    Binding {
+        keys: &[code(KeyCode::Tab)],
+        label: "Tab",
+        action: NextPane,
+        ctx: &[Everywhere],
+        desc: "next pane (list → detail → stack trace)",
+        hint: "",
+    },
+    Binding {
+        keys: &[k('/')],
+        label: "/",
+        action: Search,
+        ctx: &[List],
+        desc: "search (Sentry query syntax)",
+        hint: "search",
+    },
+    Binding {
+        keys: &[k('f')],
+        label: "f",
+        action: CycleFilter,
+        ctx: &[List],
+        desc: "status filter: unresolved → resolved → ignored → all",
+        hint: "filter",
+    },
+    Binding {
+        keys: &[k('s')],
+        label: "s",
+        action: CycleSort,
+        ctx: &[List],
+        desc: "sort: last seen → first seen → events → users",
+        hint: "sort",
+    },
+    Binding {
+        keys: &[k('r')],
+        label: "r",
+        action: Resolve,
+        ctx: &[List, Error],
+        desc: "resolve",
+        hint: "resolve",
+    },
+    Binding {
+        keys: &[k('i')],
+        label: "i",
+        action: Ignore,
+        ctx: &[List, Error],
+        desc: "ignore (archive)",
+        hint: "ignore",
+    },
+    Binding {
+        keys: &[k('u')],
+        label: "u",
+        action: Unresolve,
+        ctx: &[List, Error],
+        desc: "unresolve",
+        hint: "",
+    },
+    Binding {
+        keys: &[ctrl('r'), code(KeyCode::F(5))],
+        label: "Ctrl-r",
+        action: Refresh,
+        ctx: &[Everywhere],
+        desc: "refresh",
+        hint: "",
+    },
+    Binding {
+        keys: &[k('o')],
+        label: "o",
+        action: OpenLink,
+        ctx: &[List, Error],
+        desc: "open the link (browser, or show it over SSH)",
+        hint: "",
+    },
+    Binding {
+        keys: &[k('y')],
+        label: "y",
+        action: CopyLink,
+        ctx: &[List, Error],
+        desc: "copy the link (OSC 52)",
+        hint: "",
+    },
+    Binding {
+        keys: &[k('z')],
+        label: "z",
+        action: ToggleLibrary,
+        ctx: &[Stack],
+        desc: "fold / unfold library frames",
+        hint: "fold",
+    },
+    Binding {
+        keys: &[k('v')],
+        label: "v",
+        action: ToggleOrder,
+        ctx: &[Stack],
+        desc: "newest / oldest frame first",
+        hint: "order",
+    },
+    Binding {
+        keys: &[k('?')],
+        label: "?",
+        action: Help,
+        ctx: &[Everywhere],
+        desc: "help",
+        hint: "help",
+    },
+    Binding {
+        keys: &[k('q'), ctrl('c')],
+        label: "q",
+        action: Quit,
+        ctx: &[Everywhere],
+        desc: "quit",
+        hint: "quit",
+    },
+];
+
+fn matches(key: &Key, ev: &KeyEvent) -> bool {
+    if key.code != ev.code {
+        return false;
+    }
+    // Shifted letters arrive with SHIFT set on some terminals and not on others.
+    let mods = ev.modifiers - KeyModifiers::SHIFT;
+    key.mods == mods
+}
+
+pub fn applies(b: &Binding, active: &[Ctx]) -> bool {
+    b.ctx.iter().any(|c| *c == Everywhere || active.contains(c))
+}
+
+/// The action a key triggers in the given contexts.
+pub fn lookup(ev: &KeyEvent, active: &[Ctx]) -> Option<Action> {
+    BINDINGS
+        .iter()
+        .find(|b| applies(b, active) && b.keys.iter().any(|k| matches(k, ev)))
+        .map(|b| b.action)
+}
+
+/// Footer hints for the given contexts: `(keys, word)`.
+pub fn hints(active: &[Ctx]) -> Vec<(&'static str, &'static str)> {
+    BINDINGS
+        .iter()
+        .filter(|b| !b.hint.is_empty() && applies(b, active))
+        .map(|b| (b.label, b.hint))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_context() {
+        for ctx in [List, Error, Stack] {
+            let active = if ctx == Stack {
+                vec![Error, Stack]
+            } else {
+                vec![ctx]
+            };
+            let mut seen = Vec::new();
+            for b in BINDINGS.iter().filter(|b| applies(b, &active)) {
+                for key in b.keys {
+                    let id = (format!("{:?}", key.code), key.mods);
+                    assert!(!seen.contains(&id), "{id:?} bound twice in {ctx:?}");
+                    seen.push(id);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn lookup_respects_context() {
+        let slash = KeyEvent::new(KeyCode::Char('/'), KeyModifiers::NONE);
+        assert_eq!(lookup(&slash, &[List]), Some(Search));
+        assert_eq!(lookup(&slash, &[Error]), None);
+        let big_g = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(lookup(&big_g, &[List]), Some(Bottom));
+        let ctrl_r = KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL);
+        assert_eq!(lookup(&ctrl_r, &[List]), Some(Refresh));
+    }
+}

@@ -1,0 +1,115 @@
+//! One trait for every error-tracking server. The UI and CLI never know which one they talk to.
+
+pub mod http;
+pub mod sentry;
+
+use async_trait::async_trait;
+use std::fmt;
+use std::time::Duration;
+
+use crate::model::{Capabilities, ErrorDetail, ErrorSummary, Event, ListQuery, Page, Status};
+
+#[async_trait]
+pub trait Backend: Send + Sync {
+    fn capabilities(&self) -> Capabilities;
+    /// A short human description: "Sentry · acme/web at https://sentry.io".
+    fn describe(&self) -> String;
+    async fn list(
+        &self,
+        query: &ListQuery,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<ErrorSummary>>;
+    async fn detail(&self, id: &str) -> Result<ErrorDetail>;
+    async fn latest_event(&self, id: &str) -> Result<Event>;
+    /// Changes an error's status and answers with the error as the server now has it.
+    async fn set_status(&self, id: &str, status: &Status) -> Result<ErrorSummary>;
+}
+
+pub type Result<T> = std::result::Result<T, BackendError>;
+
+/// Every way a request can fail, each with its own plain message. None of them carries a token.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum BackendError {
+    #[error(
+        "{server} rejected the token from {token_source} (401{detail}). Check that it is current and was made on this server."
+    )]
+    Unauthorized {
+        server: String,
+        token_source: String,
+        detail: String,
+    },
+    #[error(
+        "Permission denied (403): the token from {token_source} lacks the scope `{scope}` needed to {action}."
+    )]
+    Forbidden {
+        token_source: String,
+        scope: String,
+        action: String,
+    },
+    #[error("Not found (404): {what}. Check the organization, project and URL.")]
+    NotFound { what: String },
+    #[error("Rate limited (429): {message}{}", retry_after.map(|d| format!(" Try again in {} s.", d.as_secs().max(1))).unwrap_or_default())]
+    RateLimited {
+        message: String,
+        retry_after: Option<Duration>,
+    },
+    #[error("The server rejected the request (HTTP {status}): {message}")]
+    BadRequest { status: u16, message: String },
+    #[error("The server failed (HTTP {status}) {tries}: {message}")]
+    Server {
+        status: u16,
+        tries: String,
+        message: String,
+    },
+    #[error(
+        "The request to {host} timed out after {secs} s. The server may be overloaded or unreachable."
+    )]
+    Timeout { host: String, secs: u64 },
+    #[error("Could not connect to {host}: {reason}. Is the server running and the URL right?")]
+    Connect { host: String, reason: String },
+    #[error("The server sent a response errtui could not read ({what}): {detail}")]
+    Malformed { what: String, detail: String },
+    #[error("{0}")]
+    Unsupported(String),
+    #[error("{0}")]
+    Other(String),
+}
+
+impl BackendError {
+    /// Worth retrying later without changing anything.
+    pub fn retryable(&self) -> bool {
+        matches!(
+            self,
+            BackendError::RateLimited { .. }
+                | BackendError::Server { .. }
+                | BackendError::Timeout { .. }
+                | BackendError::Connect { .. }
+        )
+    }
+}
+
+/// Where a credential came from, named for messages (never the value).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret {
+    value: String,
+    pub source: String,
+}
+
+impl Secret {
+    pub fn new(value: impl Into<String>, source: impl Into<String>) -> Self {
+        Secret {
+            value: value.into(),
+            source: source.into(),
+        }
+    }
+    pub fn expose(&self) -> &str {
+        &self.value
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Secret(<redacted> from {})", self.source)
+    }
+}

@@ -1,0 +1,649 @@
+//! Sentry Web API: organization-scoped issue endpoints, Link-header paging, tolerant decoding.
+
+use async_trait::async_trait;
+use reqwest::Method;
+use serde::Deserialize;
+use serde_json::Value;
+use tokio::sync::OnceCell;
+
+use super::http::{AuthStyle, Http, Op};
+use super::{Backend, BackendError, Result, Secret};
+use crate::model::*;
+
+pub struct SentryBackend {
+    http: Http,
+    org: String,
+    project: Option<String>,
+    /// The numeric id the org issue list wants, resolved from a slug once.
+    project_id: OnceCell<Option<String>>,
+}
+
+impl SentryBackend {
+    pub fn new(url: &str, org: &str, project: Option<&str>, token: Secret) -> Result<Self> {
+        Ok(SentryBackend {
+            http: Http::new(url, token, AuthStyle::Bearer, "Sentry")?,
+            org: org.to_string(),
+            project: project.filter(|p| !p.is_empty()).map(str::to_string),
+            project_id: OnceCell::new(),
+        })
+    }
+
+    pub fn with_http(mut self, f: impl FnOnce(Http) -> Http) -> Self {
+        self.http = f(self.http);
+        self
+    }
+
+    fn org_path(&self, rest: &str) -> String {
+        format!("/api/0/organizations/{}/{rest}", enc(&self.org))
+    }
+
+    async fn project_id(&self) -> Result<Option<String>> {
+        self.project_id
+            .get_or_try_init(|| async {
+                let Some(slug) = &self.project else {
+                    return Ok(None);
+                };
+                if slug.chars().all(|c| c.is_ascii_digit()) {
+                    return Ok(Some(slug.clone()));
+                }
+                let op = Op::new(
+                    "org:read",
+                    "list the organization's projects",
+                    format!("organization `{}`", self.org),
+                );
+                let mut cursor: Option<String> = None;
+                loop {
+                    let mut q = vec![("per_page", "100".to_string())];
+                    if let Some(c) = &cursor {
+                        q.push(("cursor", c.clone()));
+                    }
+                    let resp = self
+                        .http
+                        .get::<Vec<RawProject>>(&self.org_path("projects/"), &q, &op)
+                        .await?;
+                    if let Some(p) = resp.body.iter().find(|p| p.slug.as_deref() == Some(slug)) {
+                        return Ok(Some(id_string(&p.id)));
+                    }
+                    cursor = next_cursor(&resp.headers);
+                    if cursor.is_none() {
+                        return Err(BackendError::NotFound {
+                            what: format!("project `{slug}` in organization `{}`", self.org),
+                        });
+                    }
+                }
+            })
+            .await
+            .cloned()
+    }
+
+    fn web_url(&self, id: &str) -> String {
+        format!(
+            "{}/organizations/{}/issues/{}/",
+            self.http.base(),
+            self.org,
+            id
+        )
+    }
+}
+
+fn enc(s: &str) -> String {
+    // Path segments: keep unreserved characters, escape the rest.
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The Sentry search string errtui sends: status first, then the user's words. Never empty by
+/// accident: "all" sends an explicit empty query so the server's default does not apply.
+pub fn sentry_query(q: &ListQuery) -> String {
+    let status = match q.status {
+        StatusFilter::All => "",
+        StatusFilter::Unresolved => "is:unresolved",
+        StatusFilter::Resolved => "is:resolved",
+        StatusFilter::Ignored => "is:ignored",
+    };
+    [status, q.text.trim()]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub fn sentry_sort(s: Sort) -> &'static str {
+    match s {
+        Sort::LastSeen => "date",
+        Sort::FirstSeen => "new",
+        Sort::Events => "freq",
+        Sort::Users => "user",
+    }
+}
+
+/// The `cursor="…"` of the `rel="next"` link, when it says `results="true"`.
+pub fn next_cursor(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    let link = headers.get("link")?.to_str().ok()?;
+    parse_next_cursor(link)
+}
+
+pub fn parse_next_cursor(link: &str) -> Option<String> {
+    for part in link.split(", <").chain(std::iter::empty()) {
+        let attrs: Vec<&str> = part.split(';').map(str::trim).collect();
+        let attr = |name: &str| {
+            attrs.iter().find_map(|a| {
+                a.strip_prefix(name)
+                    .and_then(|r| r.strip_prefix('='))
+                    .map(|v| v.trim_matches('"').to_string())
+            })
+        };
+        if attr("rel").as_deref() == Some("next") {
+            if attr("results").as_deref() != Some("true") {
+                return None;
+            }
+            return attr("cursor").filter(|c| !c.is_empty());
+        }
+    }
+    None
+}
+
+#[async_trait]
+impl Backend for SentryBackend {
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            name: "Sentry",
+            set_status: None,
+            status_filters: StatusFilter::ALL.to_vec(),
+            sorts: Sort::ALL.to_vec(),
+            search: true,
+        }
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "Sentry · {}/{} at {}",
+            self.org,
+            self.project.as_deref().unwrap_or("all projects"),
+            self.http.host()
+        )
+    }
+
+    async fn list(
+        &self,
+        query: &ListQuery,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<ErrorSummary>> {
+        let project = self.project_id().await?;
+        let mut q = vec![
+            ("project", project.unwrap_or_else(|| "-1".into())),
+            ("query", sentry_query(query)),
+            ("sort", sentry_sort(query.sort).to_string()),
+            ("limit", limit.clamp(1, 100).to_string()),
+        ];
+        if let Some(c) = cursor {
+            q.push(("cursor", c.to_string()));
+        }
+        let op = Op::new(
+            "event:read",
+            "read errors",
+            format!("organization `{}`", self.org),
+        );
+        let resp = self
+            .http
+            .get::<Vec<RawIssue>>(&self.org_path("issues/"), &q, &op)
+            .await?;
+        Ok(Page {
+            items: resp
+                .body
+                .into_iter()
+                .map(|r| r.into_summary(self))
+                .collect(),
+            next: next_cursor(&resp.headers),
+        })
+    }
+
+    async fn detail(&self, id: &str) -> Result<ErrorDetail> {
+        let op = Op::new("event:read", "read errors", format!("error {id}"));
+        let resp = self
+            .http
+            .get::<RawIssue>(&self.org_path(&format!("issues/{}/", enc(id))), &[], &op)
+            .await?;
+        Ok(resp.body.into_detail(self))
+    }
+
+    async fn latest_event(&self, id: &str) -> Result<Event> {
+        let op = Op::new(
+            "event:read",
+            "read events",
+            format!("latest event of error {id}"),
+        );
+        let resp = self
+            .http
+            .get::<Value>(
+                &self.org_path(&format!("issues/{}/events/latest/", enc(id))),
+                &[],
+                &op,
+            )
+            .await?;
+        decode_event(&resp.body)
+    }
+
+    async fn set_status(&self, id: &str, status: &Status) -> Result<ErrorSummary> {
+        let op = Op::new(
+            "event:write",
+            "change an error's status",
+            format!("error {id}"),
+        );
+        let body = serde_json::json!({ "status": status.as_str() });
+        let resp = self
+            .http
+            .send::<RawIssue>(
+                Method::PUT,
+                &self.org_path(&format!("issues/{}/", enc(id))),
+                &[],
+                Some(&body),
+                &op,
+            )
+            .await?;
+        Ok(resp.body.into_summary(self))
+    }
+}
+
+// ---- tolerant wire types ----
+
+#[derive(Deserialize)]
+struct RawProject {
+    id: Value,
+    slug: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawIssue {
+    id: Value,
+    short_id: Option<String>,
+    title: Option<String>,
+    culprit: Option<String>,
+    permalink: Option<String>,
+    level: Option<String>,
+    status: Option<String>,
+    count: Option<Value>,
+    user_count: Option<Value>,
+    first_seen: Option<String>,
+    last_seen: Option<String>,
+    platform: Option<String>,
+    project: Option<RawIssueProject>,
+    metadata: Option<Value>,
+    first_release: Option<Value>,
+    last_release: Option<Value>,
+    #[serde(default)]
+    tags: Vec<Value>,
+    stats: Option<Value>,
+}
+
+#[derive(Deserialize)]
+struct RawIssueProject {
+    slug: Option<String>,
+}
+
+/// Numbers and numeric strings both appear for ids and counts.
+fn id_string(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn as_u64(v: Option<&Value>) -> u64 {
+    match v {
+        Some(Value::Number(n)) => n.as_u64().unwrap_or(0),
+        Some(Value::String(s)) => s.trim().parse().unwrap_or(0),
+        _ => 0,
+    }
+}
+
+pub fn parse_time(s: Option<&str>) -> Option<Timestamp> {
+    let s = s?;
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|d| d.with_timezone(&chrono::Utc))
+        .ok()
+        .or_else(|| {
+            // Sentry sometimes omits the zone.
+            chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
+                .ok()
+                .map(|n| n.and_utc())
+        })
+}
+
+fn release(v: &Option<Value>) -> Option<Release> {
+    match v.as_ref()? {
+        Value::String(s) => Some(Release {
+            version: s.clone(),
+            date: None,
+        }),
+        Value::Object(o) => Some(Release {
+            version: o
+                .get("shortVersion")
+                .or_else(|| o.get("version"))
+                .and_then(Value::as_str)?
+                .to_string(),
+            date: parse_time(o.get("dateCreated").and_then(Value::as_str)),
+        }),
+        _ => None,
+    }
+}
+
+impl RawIssue {
+    fn into_summary(self, b: &SentryBackend) -> ErrorSummary {
+        self.into_parts(b).0
+    }
+
+    fn into_detail(self, b: &SentryBackend) -> ErrorDetail {
+        let (summary, rest) = self.into_parts(b);
+        rest.finish(summary)
+    }
+
+    fn into_parts(self, b: &SentryBackend) -> (ErrorSummary, DetailRest) {
+        let id = id_string(&self.id);
+        let message = self
+            .metadata
+            .as_ref()
+            .and_then(|m| m.get("value"))
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let summary = ErrorSummary {
+            short_id: self.short_id.unwrap_or_else(|| id.clone()),
+            title: self.title.unwrap_or_else(|| "<no title>".into()),
+            culprit: self.culprit.unwrap_or_default(),
+            status: Status::parse(self.status.as_deref().unwrap_or("unresolved")),
+            level: Level::parse(self.level.as_deref().unwrap_or("error")),
+            count: as_u64(self.count.as_ref()),
+            user_count: as_u64(self.user_count.as_ref()),
+            first_seen: parse_time(self.first_seen.as_deref()),
+            last_seen: parse_time(self.last_seen.as_deref()),
+            url: Some(self.permalink.unwrap_or_else(|| b.web_url(&id))),
+            project: self.project.and_then(|p| p.slug),
+            platform: self.platform,
+            id,
+        };
+        let rest = DetailRest {
+            message,
+            first_release: release(&self.first_release),
+            last_release: release(&self.last_release),
+            tags: self
+                .tags
+                .iter()
+                .filter_map(|t| {
+                    Some(TagSummary {
+                        key: t.get("key")?.as_str()?.to_string(),
+                        name: t
+                            .get("name")
+                            .and_then(Value::as_str)
+                            .or_else(|| t.get("key").and_then(Value::as_str))?
+                            .to_string(),
+                        total_values: as_u64(t.get("totalValues")),
+                    })
+                })
+                .collect(),
+            stats_24h: self
+                .stats
+                .as_ref()
+                .and_then(|s| s.get("24h"))
+                .and_then(Value::as_array)
+                .map(|pts| pts.iter().map(|p| as_u64(p.get(1))).collect())
+                .unwrap_or_default(),
+        };
+        (summary, rest)
+    }
+}
+
+struct DetailRest {
+    message: Option<String>,
+    first_release: Option<Release>,
+    last_release: Option<Release>,
+    tags: Vec<TagSummary>,
+    stats_24h: Vec<u64>,
+}
+
+impl DetailRest {
+    fn finish(self, summary: ErrorSummary) -> ErrorDetail {
+        ErrorDetail {
+            summary,
+            message: self.message,
+            first_release: self.first_release,
+            last_release: self.last_release,
+            tags: self.tags,
+            stats_24h: self.stats_24h,
+        }
+    }
+}
+
+fn str_field(v: &Value, key: &str) -> Option<String> {
+    match v.get(key)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn decode_frame(f: &Value) -> Frame {
+    let num = |k: &str| match f.get(k) {
+        Some(Value::Number(n)) => n.as_u64().map(|n| n as u32),
+        Some(Value::String(s)) => s.parse().ok(),
+        _ => None,
+    };
+    Frame {
+        filename: str_field(f, "filename").or_else(|| str_field(f, "absPath")),
+        function: str_field(f, "function").or_else(|| str_field(f, "rawFunction")),
+        module: str_field(f, "module"),
+        line: num("lineNo"),
+        col: num("colNo"),
+        in_app: f.get("inApp").and_then(Value::as_bool).unwrap_or(false),
+        context: f
+            .get("context")
+            .and_then(Value::as_array)
+            .map(|lines| {
+                lines
+                    .iter()
+                    .filter_map(|l| {
+                        let pair = l.as_array()?;
+                        Some(ContextLine {
+                            line: pair.first()?.as_u64()? as u32,
+                            code: pair
+                                .get(1)
+                                .and_then(Value::as_str)
+                                .unwrap_or("")
+                                .to_string(),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+fn decode_frames(stacktrace: Option<&Value>) -> Vec<Frame> {
+    stacktrace
+        .and_then(|s| s.get("frames"))
+        .and_then(Value::as_array)
+        .map(|fs| fs.iter().map(decode_frame).collect())
+        .unwrap_or_default()
+}
+
+/// Decodes a Sentry event. Only `id` is required; unknown entry types are listed, not fatal.
+pub fn decode_event(v: &Value) -> Result<Event> {
+    let id = str_field(v, "eventID")
+        .or_else(|| str_field(v, "id"))
+        .ok_or_else(|| BackendError::Malformed {
+            what: "event".into(),
+            detail: "the event has no `id`".into(),
+        })?;
+    let mut ev = Event {
+        id,
+        title: str_field(v, "title"),
+        message: str_field(v, "message").filter(|m| !m.is_empty()),
+        platform: str_field(v, "platform"),
+        date: parse_time(v.get("dateCreated").and_then(Value::as_str)),
+        release: match v.get("release") {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(r @ Value::Object(_)) => {
+                str_field(r, "shortVersion").or_else(|| str_field(r, "version"))
+            }
+            _ => None,
+        },
+        environment: None,
+        user: v.get("user").filter(|u| u.is_object()).and_then(|u| {
+            ["email", "username", "name", "id", "ip_address"]
+                .iter()
+                .find_map(|k| str_field(u, k))
+        }),
+        tags: match v.get("tags") {
+            Some(Value::Array(ts)) => ts
+                .iter()
+                .filter_map(|t| match t {
+                    Value::Array(pair) => Some((
+                        pair.first()?.as_str()?.to_string(),
+                        pair.get(1)?.as_str()?.to_string(),
+                    )),
+                    t => Some((str_field(t, "key")?, str_field(t, "value")?)),
+                })
+                .collect(),
+            Some(Value::Object(m)) => m
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        v.as_str()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| v.to_string()),
+                    )
+                })
+                .collect(),
+            _ => Vec::new(),
+        },
+        exceptions: Vec::new(),
+        breadcrumbs: Vec::new(),
+        request: None,
+        other_entries: Vec::new(),
+    };
+    ev.environment = ev
+        .tags
+        .iter()
+        .find(|(k, _)| k == "environment")
+        .map(|(_, v)| v.clone());
+    let mut bare_stack: Option<Vec<Frame>> = None;
+    for entry in v
+        .get("entries")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let ty = entry.get("type").and_then(Value::as_str).unwrap_or("");
+        let data = entry.get("data").unwrap_or(&Value::Null);
+        match ty {
+            "exception" => {
+                for ex in data
+                    .get("values")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    ev.exceptions.push(Exception {
+                        ty: str_field(ex, "type").unwrap_or_else(|| "Error".into()),
+                        value: str_field(ex, "value").unwrap_or_default(),
+                        module: str_field(ex, "module"),
+                        handled: ex
+                            .get("mechanism")
+                            .and_then(|m| m.get("handled"))
+                            .and_then(Value::as_bool),
+                        frames: decode_frames(ex.get("stacktrace")),
+                    });
+                }
+            }
+            "stacktrace" => bare_stack = Some(decode_frames(Some(data))),
+            "threads" => {
+                let crashed = data
+                    .get("values")
+                    .and_then(Value::as_array)
+                    .and_then(|ts| {
+                        ts.iter()
+                            .find(|t| t.get("crashed").and_then(Value::as_bool) == Some(true))
+                            .or_else(|| ts.first())
+                    })
+                    .map(|t| decode_frames(t.get("stacktrace")));
+                if bare_stack.is_none() {
+                    bare_stack = crashed;
+                }
+                ev.other_entries.push("threads".into());
+            }
+            "message" => {
+                if ev.message.is_none() {
+                    ev.message =
+                        str_field(data, "formatted").or_else(|| str_field(data, "message"));
+                }
+            }
+            "breadcrumbs" => {
+                for b in data
+                    .get("values")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    ev.breadcrumbs.push(Breadcrumb {
+                        timestamp: parse_time(b.get("timestamp").and_then(Value::as_str)),
+                        category: str_field(b, "category"),
+                        level: str_field(b, "level"),
+                        message: str_field(b, "message"),
+                    });
+                }
+            }
+            "request" => {
+                ev.request = Some(RequestInfo {
+                    method: str_field(data, "method"),
+                    url: str_field(data, "url"),
+                });
+            }
+            other => ev.other_entries.push(other.to_string()),
+        }
+    }
+    if ev.exceptions.is_empty()
+        && let Some(frames) = bare_stack
+    {
+        ev.exceptions.push(Exception {
+            ty: "Stack trace".into(),
+            value: ev.message.clone().unwrap_or_default(),
+            module: None,
+            handled: None,
+            frames,
+        });
+    }
+    Ok(ev)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_header_next_cursor() {
+        let link = r#"<https://sentry.io/api/0/x/?&cursor=0:0:1>; rel="previous"; results="false"; cursor="0:0:1", <https://sentry.io/api/0/x/?&cursor=0:100:0>; rel="next"; results="true"; cursor="0:100:0""#;
+        assert_eq!(parse_next_cursor(link).as_deref(), Some("0:100:0"));
+        let last = r#"<https://s/?&cursor=0:0:1>; rel="previous"; results="true"; cursor="0:0:1", <https://s/?&cursor=0:200:0>; rel="next"; results="false"; cursor="0:200:0""#;
+        assert_eq!(parse_next_cursor(last), None);
+    }
+
+    #[test]
+    fn query_always_has_status_or_is_explicitly_empty() {
+        let mut q = ListQuery::default();
+        assert_eq!(sentry_query(&q), "is:unresolved");
+        q.text = " TypeError ".into();
+        assert_eq!(sentry_query(&q), "is:unresolved TypeError");
+        q.status = StatusFilter::All;
+        q.text.clear();
+        assert_eq!(sentry_query(&q), "");
+    }
+}

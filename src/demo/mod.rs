@@ -1,0 +1,121 @@
+//! The embedded demo backend: a real HTTP server on 127.0.0.1 speaking the Sentry API subset
+//! errtui uses, so the demo, the tests and the benchmarks all go through the real client code.
+
+pub mod data;
+mod sentry_api;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use data::{Dataset, ParsedQuery};
+
+#[derive(Debug, Clone, Default)]
+pub struct DemoOptions {
+    pub port: u16,
+    pub errors: usize,
+    pub latency: Duration,
+}
+
+pub struct DemoServer {
+    pub addr: SocketAddr,
+    pub handle: tokio::task::JoinHandle<()>,
+}
+
+impl DemoServer {
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+impl Drop for DemoServer {
+    fn drop(&mut self) {
+        self.handle.abort();
+    }
+}
+
+pub(crate) struct Shared {
+    pub data: Mutex<Dataset>,
+    pub latency: Duration,
+    pub base_url: String,
+    /// The last list order computed, reused while paging through it.
+    pub order_cache: Mutex<Option<CachedOrder>>,
+}
+
+pub(crate) type AppState = Arc<Shared>;
+
+/// (query, sort, dataset version, matching indices in order)
+pub(crate) type CachedOrder = (ParsedQuery, String, u64, Arc<Vec<u32>>);
+
+/// Starts the demo server on 127.0.0.1 and returns once it accepts connections.
+pub async fn start(opts: DemoOptions) -> Result<DemoServer, String> {
+    let data = Dataset::load(opts.errors, chrono::Utc::now())?;
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", opts.port))
+        .await
+        .map_err(|e| format!("could not listen on 127.0.0.1:{}: {e}", opts.port))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| format!("could not read the listening address: {e}"))?;
+    let state = Arc::new(Shared {
+        data: Mutex::new(data),
+        latency: opts.latency,
+        base_url: format!("http://{addr}"),
+        order_cache: Mutex::new(None),
+    });
+    let app = router(state);
+    let handle = tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::error!("demo server stopped: {e}");
+        }
+    });
+    Ok(DemoServer { addr, handle })
+}
+
+fn router(state: AppState) -> Router {
+    sentry_api::routes()
+        .layer(axum::middleware::from_fn_with_state(state.clone(), gate))
+        .with_state(state)
+}
+
+/// Latency for every response; a bearer token (any non-empty one) for every API call.
+async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if !state.latency.is_zero() {
+        tokio::time::sleep(state.latency).await;
+    }
+    if req.uri().path().starts_with("/api/") {
+        let auth = req
+            .headers()
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let private = req
+            .headers()
+            .get("private-token")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let bearer_ok = auth
+            .strip_prefix("Bearer ")
+            .is_some_and(|t| !t.trim().is_empty());
+        if !bearer_ok && private.trim().is_empty() {
+            return (
+                StatusCode::UNAUTHORIZED,
+                axum::Json(
+                    serde_json::json!({"detail": "Authentication credentials were not provided."}),
+                ),
+            )
+                .into_response();
+        }
+    }
+    next.run(req).await
+}
+
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic while holding the lock would poison it; the data is still consistent for a demo.
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}

@@ -1,0 +1,373 @@
+//! Sentry-shaped routes of the demo: organization- and project-scoped issue lists, issue
+//! detail and status changes (single and bulk), latest events, projects, and the API index.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use serde_json::{Value, json};
+
+use super::data::{Dataset, ORG, PROJECT, PROJECT_ID, ParsedQuery};
+use super::{AppState, lock};
+use crate::model::Status;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/0/", get(index))
+        .route("/api/0/organizations/{org}/projects/", get(projects))
+        .route(
+            "/api/0/organizations/{org}/issues/",
+            get(org_list).put(org_bulk),
+        )
+        .route(
+            "/api/0/organizations/{org}/issues/{id}/",
+            get(org_issue).put(org_put),
+        )
+        .route(
+            "/api/0/organizations/{org}/issues/{id}/events/latest/",
+            get(org_latest),
+        )
+        .route(
+            "/api/0/projects/{org}/{project}/issues/",
+            get(project_list).put(project_bulk),
+        )
+        .route("/api/0/issues/{id}/", get(issue).put(put_issue))
+        .route("/api/0/issues/{id}/events/latest/", get(latest))
+        .route("/organizations/{org}/issues/{id}/", get(web_page))
+}
+
+fn detail(status: StatusCode, msg: &str) -> Response {
+    (status, Json(json!({"detail": msg}))).into_response()
+}
+
+fn not_found() -> Response {
+    detail(
+        StatusCode::NOT_FOUND,
+        "The requested resource does not exist",
+    )
+}
+
+fn params(raw: &Option<String>) -> Vec<(String, String)> {
+    raw.as_deref()
+        .map(|q| {
+            form_urlencoded::parse(q.as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn param<'a>(ps: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    ps.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+}
+
+async fn index() -> Json<Value> {
+    Json(
+        json!({"version": "0", "auth": {"scopes": ["event:read", "event:write", "org:read", "project:read", "project:write", "project:admin"]}, "user": {"id": "1", "name": "Demo User", "email": "demo@example.com"}}),
+    )
+}
+
+async fn projects(Path(org): Path<String>) -> Response {
+    if org != ORG {
+        return not_found();
+    }
+    Json(json!([{"id": PROJECT_ID, "slug": PROJECT, "name": "Demo", "platform": "python", "isMember": true, "hasAccess": true}])).into_response()
+}
+
+async fn org_list(
+    State(s): State<AppState>,
+    Path(org): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    if org != ORG {
+        return not_found();
+    }
+    let ps = params(&raw);
+    for (k, v) in &ps {
+        if k == "project" && v != "-1" && v != PROJECT_ID {
+            if v.parse::<i64>().is_err() {
+                return detail(
+                    StatusCode::BAD_REQUEST,
+                    "Invalid project parameter. Values must be numbers.",
+                );
+            }
+            return list_response(&s, &ps, "/api/0/organizations/demo/issues/", true);
+        }
+    }
+    list_response(&s, &ps, "/api/0/organizations/demo/issues/", false)
+}
+
+async fn project_list(
+    State(s): State<AppState>,
+    Path((org, project)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    if org != ORG || (project != PROJECT && project != PROJECT_ID) {
+        return not_found();
+    }
+    let ps = params(&raw);
+    list_response(
+        &s,
+        &ps,
+        &format!("/api/0/projects/{ORG}/{PROJECT}/issues/"),
+        false,
+    )
+}
+
+/// The ordered indices matching a query, cached while a client pages through them.
+fn ordered(s: &AppState, data: &Dataset, q: &ParsedQuery, sort: &str) -> Arc<Vec<u32>> {
+    let mut cache = lock(&s.order_cache);
+    if let Some((cq, cs, ver, order)) = cache.as_ref()
+        && cq == q
+        && cs == sort
+        && *ver == data.version
+    {
+        return order.clone();
+    }
+    let mut order: Vec<u32> = (0..data.issues.len())
+        .filter(|&i| data.matches(i, q))
+        .map(|i| i as u32)
+        .collect();
+    let key = |i: &u32| {
+        let it = &data.issues[*i as usize];
+        match sort {
+            "new" => it.first_seen as u64,
+            "freq" => it.count,
+            "user" => it.users,
+            _ => it.last_seen as u64,
+        }
+    };
+    order.sort_by(|a, b| key(b).cmp(&key(a)).then(b.cmp(a)));
+    let order = Arc::new(order);
+    *cache = Some((q.clone(), sort.to_string(), data.version, order.clone()));
+    order
+}
+
+fn list_response(s: &AppState, ps: &[(String, String)], path: &str, empty: bool) -> Response {
+    let limit = match param(ps, "limit").or(param(ps, "per_page")) {
+        None => 100,
+        Some(l) => match l.parse::<usize>() {
+            Ok(n) => n.clamp(1, 100),
+            Err(_) => return detail(StatusCode::BAD_REQUEST, "invalid limit"),
+        },
+    };
+    let offset = match param(ps, "cursor").filter(|c| !c.is_empty()) {
+        None => 0,
+        Some(c) => match c.split(':').nth(1).and_then(|o| o.parse::<usize>().ok()) {
+            Some(o) => o,
+            None => return detail(StatusCode::BAD_REQUEST, "Invalid cursor parameter."),
+        },
+    };
+    let q = ParsedQuery::parse(param(ps, "query"));
+    let sort = param(ps, "sort").unwrap_or("date");
+    let data = lock(&s.data);
+    let order = if empty {
+        Arc::new(Vec::new())
+    } else {
+        ordered(s, &data, &q, sort)
+    };
+    let end = (offset + limit).min(order.len());
+    let items: Vec<Value> = order
+        .get(offset.min(order.len())..end)
+        .unwrap_or(&[])
+        .iter()
+        .map(|&i| data.issue_json(i as usize, &s.base_url, false))
+        .collect();
+    let kept: Vec<String> = ps
+        .iter()
+        .filter(|(k, _)| k != "cursor")
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                k,
+                form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>()
+            )
+        })
+        .collect();
+    let base = format!("{}{}?{}&cursor=", s.base_url, path, kept.join("&"));
+    let prev = format!("0:{}:1", offset.saturating_sub(limit));
+    let next = format!("0:{}:0", offset + limit);
+    let link = format!(
+        "<{base}{prev}>; rel=\"previous\"; results=\"{}\"; cursor=\"{prev}\", <{base}{next}>; rel=\"next\"; results=\"{}\"; cursor=\"{next}\"",
+        offset > 0,
+        end < order.len()
+    );
+    let mut headers = HeaderMap::new();
+    if let Ok(v) = HeaderValue::from_str(&link) {
+        headers.insert("link", v);
+    }
+    headers.insert("x-hits", HeaderValue::from(order.len()));
+    headers.insert("x-max-hits", HeaderValue::from(order.len().max(1000)));
+    (headers, Json(Value::Array(items))).into_response()
+}
+
+fn with_issue(
+    s: &AppState,
+    org: Option<&str>,
+    id: &str,
+    f: impl FnOnce(&mut Dataset, usize) -> Response,
+) -> Response {
+    if org.is_some_and(|o| o != ORG) {
+        return not_found();
+    }
+    let mut data = lock(&s.data);
+    match data.find(id) {
+        Some(idx) => f(&mut data, idx),
+        None => not_found(),
+    }
+}
+
+async fn org_issue(State(s): State<AppState>, Path((org, id)): Path<(String, String)>) -> Response {
+    with_issue(&s, Some(&org), &id, |d, i| {
+        Json(d.issue_json(i, &s.base_url, true)).into_response()
+    })
+}
+
+async fn issue(State(s): State<AppState>, Path(id): Path<String>) -> Response {
+    with_issue(&s, None, &id, |d, i| {
+        Json(d.issue_json(i, &s.base_url, true)).into_response()
+    })
+}
+
+async fn org_latest(
+    State(s): State<AppState>,
+    Path((org, id)): Path<(String, String)>,
+) -> Response {
+    with_issue(&s, Some(&org), &id, |d, i| {
+        Json(d.event_json(i)).into_response()
+    })
+}
+
+async fn latest(State(s): State<AppState>, Path(id): Path<String>) -> Response {
+    with_issue(&s, None, &id, |d, i| Json(d.event_json(i)).into_response())
+}
+
+/// Reads `{"status": ...}`; answers with the status to store or a DRF-style 400.
+fn requested_status(body: &Value) -> Result<Status, Box<Response>> {
+    let bad = |msg: String| {
+        Box::new((StatusCode::BAD_REQUEST, Json(json!({"status": [msg]}))).into_response())
+    };
+    match body.get("status").and_then(Value::as_str) {
+        Some("resolved") | Some("resolvedInNextRelease") => Ok(Status::Resolved),
+        Some("unresolved") => Ok(Status::Unresolved),
+        Some("ignored") | Some("muted") => Ok(Status::Ignored),
+        Some(other) => Err(bad(format!("\"{other}\" is not a valid choice."))),
+        None => Err(bad("This field is required.".into())),
+    }
+}
+
+fn apply(d: &mut Dataset, idx: usize, status: Status) {
+    d.issues[idx].status = status;
+    d.version += 1;
+}
+
+async fn org_put(
+    State(s): State<AppState>,
+    Path((org, id)): Path<(String, String)>,
+    Json(body): Json<Value>,
+) -> Response {
+    let status = match requested_status(&body) {
+        Ok(st) => st,
+        Err(r) => return *r,
+    };
+    with_issue(&s, Some(&org), &id, |d, i| {
+        apply(d, i, status);
+        Json(d.issue_json(i, &s.base_url, true)).into_response()
+    })
+}
+
+async fn put_issue(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Json(body): Json<Value>,
+) -> Response {
+    let status = match requested_status(&body) {
+        Ok(st) => st,
+        Err(r) => return *r,
+    };
+    with_issue(&s, None, &id, |d, i| {
+        apply(d, i, status);
+        Json(d.issue_json(i, &s.base_url, true)).into_response()
+    })
+}
+
+/// Bulk update as Sentry does it: `?id=…` picks issues, else the search query (default
+/// unresolved, at most 1000); answers with an echo of the change, or 204 when nothing matched.
+fn bulk(s: &AppState, raw: &Option<String>, body: &Value) -> Response {
+    let status = match requested_status(body) {
+        Ok(st) => st,
+        Err(r) => return *r,
+    };
+    let ps = params(raw);
+    let ids: Vec<&str> = ps
+        .iter()
+        .filter(|(k, _)| k == "id")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    let mut data = lock(&s.data);
+    let targets: Vec<usize> = if ids.is_empty() {
+        let q = ParsedQuery::parse(param(&ps, "query"));
+        (0..data.issues.len())
+            .filter(|&i| data.matches(i, &q))
+            .take(1000)
+            .collect()
+    } else {
+        ids.iter().filter_map(|id| data.find(id)).collect()
+    };
+    if targets.is_empty() {
+        return (
+            StatusCode::NO_CONTENT,
+            Json(json!({"detail": "No groups found"})),
+        )
+            .into_response();
+    }
+    for i in targets {
+        apply(&mut data, i, status.clone());
+    }
+    Json(json!({"status": status.as_str(), "statusDetails": {}, "inbox": null})).into_response()
+}
+
+async fn org_bulk(
+    State(s): State<AppState>,
+    Path(org): Path<String>,
+    RawQuery(raw): RawQuery,
+    Json(body): Json<Value>,
+) -> Response {
+    if org != ORG {
+        return not_found();
+    }
+    bulk(&s, &raw, &body)
+}
+
+async fn project_bulk(
+    State(s): State<AppState>,
+    Path((org, project)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+    Json(body): Json<Value>,
+) -> Response {
+    if org != ORG || (project != PROJECT && project != PROJECT_ID) {
+        return not_found();
+    }
+    bulk(&s, &raw, &body)
+}
+
+/// What a browser sees when the user presses `o` in the demo.
+async fn web_page(State(s): State<AppState>, Path((_org, id)): Path<(String, String)>) -> Response {
+    with_issue(&s, None, &id, |d, i| {
+        let it = &d.issues[i];
+        let esc = |t: &str| {
+            t.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+        };
+        Html(format!(
+            "<!doctype html><title>{}</title><h1>{}</h1><p>{}</p><p>status: {} · events: {} · users: {}</p><p>This page is served by errtui's demo backend.</p>",
+            esc(&it.title), esc(&it.title), esc(&it.culprit), it.status.as_str(), it.count, it.users
+        ))
+        .into_response()
+    })
+}

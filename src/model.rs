@@ -1,0 +1,300 @@
+//! Backend-neutral types. Sentry and GitLab decode into these; the UI and the CLI only see these.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+pub type Timestamp = DateTime<Utc>;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(into = "String")]
+pub enum Status {
+    Unresolved,
+    Resolved,
+    Ignored,
+    /// A status errtui does not know (pending_merge, reprocessing, …): kept and shown as is.
+    Other(String),
+}
+
+impl Status {
+    pub fn parse(s: &str) -> Status {
+        match s {
+            "unresolved" => Status::Unresolved,
+            "resolved" => Status::Resolved,
+            "ignored" | "muted" | "archived" => Status::Ignored,
+            other => Status::Other(other.to_string()),
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        match self {
+            Status::Unresolved => "unresolved",
+            Status::Resolved => "resolved",
+            Status::Ignored => "ignored",
+            Status::Other(s) => s,
+        }
+    }
+}
+
+impl From<Status> for String {
+    fn from(s: Status) -> String {
+        s.as_str().to_string()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(into = "String")]
+pub enum Level {
+    Fatal,
+    Error,
+    Warning,
+    Info,
+    Debug,
+    Other(String),
+}
+
+impl Level {
+    pub fn parse(s: &str) -> Level {
+        match s {
+            "fatal" => Level::Fatal,
+            "error" => Level::Error,
+            "warning" => Level::Warning,
+            "info" => Level::Info,
+            "debug" => Level::Debug,
+            other => Level::Other(other.to_string()),
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        match self {
+            Level::Fatal => "fatal",
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Info => "info",
+            Level::Debug => "debug",
+            Level::Other(s) => s,
+        }
+    }
+}
+
+impl From<Level> for String {
+    fn from(l: Level) -> String {
+        l.as_str().to_string()
+    }
+}
+
+/// Which errors a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StatusFilter {
+    #[default]
+    Unresolved,
+    Resolved,
+    Ignored,
+    All,
+}
+
+impl StatusFilter {
+    pub const ALL: [StatusFilter; 4] = [
+        StatusFilter::Unresolved,
+        StatusFilter::Resolved,
+        StatusFilter::Ignored,
+        StatusFilter::All,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatusFilter::Unresolved => "unresolved",
+            StatusFilter::Resolved => "resolved",
+            StatusFilter::Ignored => "ignored",
+            StatusFilter::All => "all",
+        }
+    }
+    pub fn next(self) -> StatusFilter {
+        let i = Self::ALL.iter().position(|f| *f == self).unwrap_or(0);
+        Self::ALL[(i + 1) % Self::ALL.len()]
+    }
+    pub fn matches(self, s: &Status) -> bool {
+        match self {
+            StatusFilter::All => true,
+            StatusFilter::Unresolved => *s == Status::Unresolved,
+            StatusFilter::Resolved => *s == Status::Resolved,
+            StatusFilter::Ignored => *s == Status::Ignored,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    LastSeen,
+    FirstSeen,
+    Events,
+    Users,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 4] = [Sort::LastSeen, Sort::FirstSeen, Sort::Events, Sort::Users];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::LastSeen => "last_seen",
+            Sort::FirstSeen => "first_seen",
+            Sort::Events => "events",
+            Sort::Users => "users",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Sort::LastSeen => "last seen",
+            Sort::FirstSeen => "first seen",
+            Sort::Events => "events",
+            Sort::Users => "users",
+        }
+    }
+    pub fn next(self) -> Sort {
+        let i = Self::ALL.iter().position(|f| *f == self).unwrap_or(0);
+        Self::ALL[(i + 1) % Self::ALL.len()]
+    }
+}
+
+/// What a list request asks for; the cursor travels separately.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ListQuery {
+    pub status: StatusFilter,
+    /// Free text in the backend's search syntax, without the status part.
+    pub text: String,
+    pub sort: Sort,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ErrorSummary {
+    pub id: String,
+    pub short_id: String,
+    pub title: String,
+    pub culprit: String,
+    pub status: Status,
+    pub level: Level,
+    pub count: u64,
+    pub user_count: u64,
+    pub first_seen: Option<Timestamp>,
+    pub last_seen: Option<Timestamp>,
+    pub url: Option<String>,
+    pub project: Option<String>,
+    pub platform: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Cursor for the next page; `None` when this was the last one.
+    pub next: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Release {
+    pub version: String,
+    pub date: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TagSummary {
+    pub key: String,
+    pub name: String,
+    pub total_values: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ErrorDetail {
+    #[serde(flatten)]
+    pub summary: ErrorSummary,
+    pub message: Option<String>,
+    pub first_release: Option<Release>,
+    pub last_release: Option<Release>,
+    pub tags: Vec<TagSummary>,
+    /// Events per hour over the last 24 hours, oldest first.
+    pub stats_24h: Vec<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ContextLine {
+    pub line: u32,
+    pub code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Frame {
+    pub filename: Option<String>,
+    pub function: Option<String>,
+    pub module: Option<String>,
+    pub line: Option<u32>,
+    pub col: Option<u32>,
+    pub in_app: bool,
+    pub context: Vec<ContextLine>,
+}
+
+impl Frame {
+    /// `file:line[:col]`, falling back to the module, as Sentry's UI does.
+    pub fn location(&self) -> String {
+        let file = self
+            .filename
+            .as_deref()
+            .or(self.module.as_deref())
+            .unwrap_or("<unknown>");
+        match (self.line, self.col) {
+            (Some(l), Some(c)) => format!("{file}:{l}:{c}"),
+            (Some(l), None) => format!("{file}:{l}"),
+            _ => file.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Exception {
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub value: String,
+    pub module: Option<String>,
+    pub handled: Option<bool>,
+    /// Oldest call first, crashing frame last, as Sentry sends them.
+    pub frames: Vec<Frame>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Breadcrumb {
+    pub timestamp: Option<Timestamp>,
+    pub category: Option<String>,
+    pub level: Option<String>,
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RequestInfo {
+    pub method: Option<String>,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    pub id: String,
+    pub title: Option<String>,
+    pub message: Option<String>,
+    pub platform: Option<String>,
+    pub date: Option<Timestamp>,
+    pub release: Option<String>,
+    pub environment: Option<String>,
+    pub user: Option<String>,
+    pub tags: Vec<(String, String)>,
+    /// In the order the server gives: causes first, the raised exception last.
+    pub exceptions: Vec<Exception>,
+    pub breadcrumbs: Vec<Breadcrumb>,
+    pub request: Option<RequestInfo>,
+    /// Entry types errtui does not render, kept so the user knows they exist.
+    pub other_entries: Vec<String>,
+}
+
+/// What a backend can do, so a key that cannot work says why instead of failing silently.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Capabilities {
+    pub name: &'static str,
+    /// `None` when status changes work; otherwise the reason they do not.
+    pub set_status: Option<String>,
+    /// Filters the list can apply.
+    pub status_filters: Vec<StatusFilter>,
+    pub sorts: Vec<Sort>,
+    pub search: bool,
+}

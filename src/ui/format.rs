@@ -1,0 +1,110 @@
+//! Numbers and times as people read them.
+
+use crate::model::Timestamp;
+
+/// "now", "42s", "5m", "3h", "2d", "5w", "4mo", "2y".
+pub fn ago_short(now: Timestamp, t: Option<Timestamp>) -> String {
+    let Some(t) = t else {
+        return "—".into();
+    };
+    let s = (now - t).num_seconds();
+    if s < 0 {
+        return "now".into();
+    }
+    match s {
+        0..=9 => "now".into(),
+        10..=59 => format!("{s}s"),
+        60..=3599 => format!("{}m", s / 60),
+        3600..=86_399 => format!("{}h", s / 3600),
+        86_400..=1_209_599 => format!("{}d", s / 86_400),
+        1_209_600..=5_183_999 => format!("{}w", s / 604_800),
+        5_184_000..=31_535_999 => format!("{}mo", s / 2_592_000),
+        _ => format!("{}y", s / 31_536_000),
+    }
+}
+
+/// "5 minutes ago (2026-11-21 22:01 UTC)".
+pub fn ago_long(now: Timestamp, t: Option<Timestamp>) -> String {
+    let Some(t) = t else {
+        return "unknown".into();
+    };
+    let s = (now - t).num_seconds().max(0);
+    let (n, unit) = match s {
+        0..=59 => (s, "second"),
+        60..=3599 => (s / 60, "minute"),
+        3600..=86_399 => (s / 3600, "hour"),
+        86_400..=2_591_999 => (s / 86_400, "day"),
+        2_592_000..=31_535_999 => (s / 2_592_000, "month"),
+        _ => (s / 31_536_000, "year"),
+    };
+    let rel = if s < 10 {
+        "just now".to_string()
+    } else {
+        format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" })
+    };
+    format!("{rel} ({})", t.format("%Y-%m-%d %H:%M UTC"))
+}
+
+/// 1234 → "1.2k", 1234567 → "1.2M"; small numbers as they are.
+pub fn compact(n: u64) -> String {
+    match n {
+        0..=9_999 => n.to_string(),
+        10_000..=999_999 => format!("{:.1}k", n as f64 / 1000.0).replace(".0k", "k"),
+        _ => format!("{:.1}M", n as f64 / 1_000_000.0).replace(".0M", "M"),
+    }
+}
+
+/// 1234567 → "1,234,567".
+pub fn grouped(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A one-line bar chart of counts.
+pub fn sparkline(values: &[u64]) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let max = values.iter().copied().max().unwrap_or(0);
+    values
+        .iter()
+        .map(|&v| {
+            if max == 0 || v == 0 {
+                ' '
+            } else {
+                BARS[((v * 7) / max) as usize]
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, TimeZone, Utc};
+
+    #[test]
+    fn relative_times() {
+        let now = Utc
+            .with_ymd_and_hms(2026, 11, 21, 12, 0, 0)
+            .single()
+            .expect("time");
+        assert_eq!(ago_short(now, Some(now - Duration::seconds(3))), "now");
+        assert_eq!(ago_short(now, Some(now - Duration::minutes(5))), "5m");
+        assert_eq!(ago_short(now, Some(now - Duration::hours(26))), "1d");
+        assert_eq!(ago_short(now, None), "—");
+        assert_eq!(
+            ago_long(now, Some(now - Duration::minutes(1))),
+            "1 minute ago (2026-11-21 11:59 UTC)"
+        );
+        assert_eq!(compact(98_211), "98.2k");
+        assert_eq!(compact(10_000), "10k");
+        assert_eq!(grouped(1_234_567), "1,234,567");
+        assert_eq!(sparkline(&[0, 1, 7]), " ▂█");
+    }
+}

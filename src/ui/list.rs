@@ -1,0 +1,175 @@
+//! The error list: only the visible rows are built, so 100,000 loaded errors draw as fast as 40.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row, Table, TableState};
+
+use super::format::{ago_short, compact};
+use super::{pane_block, placeholder, theme};
+use crate::app::state::{App, Load};
+use crate::model::Level;
+use crate::text::{sanitize, truncate};
+
+pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool) {
+    let total = app.list.items.len();
+    let more = if app.list.next.is_some() { "+" } else { "" };
+    let title = if total > 0 {
+        format!(" Errors {}/{}{} ", app.list.selected + 1, total, more)
+    } else {
+        " Errors ".to_string()
+    };
+    let block = pane_block(title, focused);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+
+    if total == 0 {
+        let lines = match &app.list.load {
+            Load::Failed { error, .. } => vec![
+                Line::from(Span::styled("Could not load errors", theme::error())),
+                Line::from(sanitize(error)),
+                Line::default(),
+                Line::from(Span::styled("Ctrl-r retries", theme::dim())),
+            ],
+            Load::Loading { .. } | Load::Idle if !app.list.loaded_once => {
+                vec![Line::from(Span::styled("Loading errors…", theme::info()))]
+            }
+            Load::Loading { .. } => vec![Line::from(Span::styled("Searching…", theme::info()))],
+            _ => {
+                let what = match app.query.status {
+                    crate::model::StatusFilter::All => String::new(),
+                    s => format!("{} ", s.as_str()),
+                };
+                let mut l = vec![Line::from(format!("No {what}errors"))];
+                if !app.query.text.is_empty() {
+                    l.push(Line::from(format!("match “{}”", sanitize(&app.query.text))));
+                }
+                l.push(Line::default());
+                l.push(Line::from(Span::styled(
+                    "f changes the status filter · / searches",
+                    theme::dim(),
+                )));
+                l
+            }
+        };
+        placeholder(f, inner, lines);
+        return;
+    }
+
+    let rows_visible = inner.height.saturating_sub(1) as usize; // one line of header
+    let offset = scroll_offset(
+        app.list_offset.get(),
+        app.list.selected,
+        rows_visible,
+        total,
+    );
+    app.list_offset.set(offset);
+
+    // Fixed columns; the title takes what remains.
+    let wide = inner.width >= 100;
+    let id_w = 10u16;
+    let nums_w = 6u16;
+    let seen_w = 4u16;
+    let status_w = if wide { 10 } else { 5 };
+    let fixed = 2 + id_w + nums_w * 2 + seen_w + status_w + 6;
+    let title_w = inner.width.saturating_sub(fixed).max(10);
+
+    let header = Row::new(vec![
+        Cell::from(""),
+        Cell::from("ID"),
+        Cell::from("Error"),
+        Cell::from(Line::from("Events").right_aligned()),
+        Cell::from(Line::from("Users").right_aligned()),
+        Cell::from("Seen"),
+        Cell::from("Status"),
+    ])
+    .style(theme::dim());
+
+    let end = (offset + rows_visible).min(total);
+    let rows: Vec<Row> = app.list.items[offset..end]
+        .iter()
+        .map(|e| {
+            let title = sanitize(&e.title);
+            let culprit = sanitize(&e.culprit);
+            let tw = title_w as usize;
+            let mut spans = vec![Span::styled(truncate(&title, tw), theme::title())];
+            let used = crate::text::width(&title).min(tw);
+            if !culprit.is_empty() && used + 3 < tw {
+                spans.push(Span::styled(
+                    format!("  {}", truncate(&culprit, tw - used - 2)),
+                    theme::dim(),
+                ));
+            }
+            let pending = app.pending.contains_key(&e.id);
+            let status_text = match (&e.status, wide) {
+                (s, true) => s.as_str().to_string(),
+                (crate::model::Status::Unresolved, false) => "open".into(),
+                (crate::model::Status::Resolved, false) => "res".into(),
+                (crate::model::Status::Ignored, false) => "ign".into(),
+                (s, false) => truncate(s.as_str(), 5),
+            };
+            let status_text = if pending {
+                format!("{status_text}…")
+            } else {
+                status_text
+            };
+            let mut row = Row::new(vec![
+                Cell::from(Span::styled(level_mark(&e.level), theme::level(&e.level))),
+                Cell::from(Span::styled(sanitize(&e.short_id), theme::dim())),
+                Cell::from(Line::from(spans)),
+                Cell::from(Line::from(compact(e.count)).right_aligned()),
+                Cell::from(Line::from(compact(e.user_count)).right_aligned()),
+                Cell::from(ago_short(app.now, e.last_seen)),
+                Cell::from(Span::styled(status_text, theme::status(&e.status))),
+            ]);
+            if crate::app::update::hidden_by_filter(app, &e.status) {
+                row = row.style(theme::dim());
+            }
+            row
+        })
+        .collect();
+
+    let widths = [
+        Constraint::Length(1),
+        Constraint::Length(id_w),
+        Constraint::Length(title_w),
+        Constraint::Length(nums_w),
+        Constraint::Length(nums_w - 1),
+        Constraint::Length(seen_w),
+        Constraint::Length(status_w),
+    ];
+    let table = Table::new(rows, widths)
+        .header(header)
+        .column_spacing(1)
+        .row_highlight_style(if focused {
+            theme::selected()
+        } else {
+            theme::dim()
+        });
+    let mut state = TableState::default().with_selected(Some(app.list.selected - offset));
+    f.render_stateful_widget(table, inner, &mut state);
+}
+
+fn level_mark(l: &Level) -> &'static str {
+    match l {
+        Level::Fatal => "█",
+        Level::Error => "●",
+        Level::Warning => "▲",
+        Level::Info => "i",
+        _ => "·",
+    }
+}
+
+/// Keeps the selection visible while moving the window as little as possible.
+pub fn scroll_offset(prev: usize, selected: usize, rows: usize, total: usize) -> usize {
+    if rows == 0 {
+        return selected;
+    }
+    let mut off = prev.min(total.saturating_sub(1));
+    if selected < off {
+        off = selected;
+    } else if selected >= off + rows {
+        off = selected + 1 - rows;
+    }
+    off
+}

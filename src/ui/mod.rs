@@ -1,0 +1,202 @@
+//! Drawing. Every function here reads `&App` and draws into a `Frame`; nothing here does IO.
+
+pub mod detail;
+pub mod format;
+pub mod help;
+pub mod list;
+pub mod stacktrace;
+pub mod theme;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use crate::app::keymap;
+use crate::app::state::{App, NoticeKind, View};
+use crate::text::{sanitize, truncate, width};
+
+const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
+
+pub fn draw(f: &mut Frame, app: &App) {
+    let [header, body, status, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(f.area());
+    draw_header(f, app, header);
+    if app.wide() {
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+                .areas(body);
+        list::draw(f, app, left, app.view == View::List);
+        match app.view {
+            View::Stack => stacktrace::draw(f, app, right, true),
+            _ => detail::draw(f, app, right, app.view == View::Detail),
+        }
+    } else {
+        match app.view {
+            View::List => list::draw(f, app, body, true),
+            View::Detail => detail::draw(f, app, body, true),
+            View::Stack => stacktrace::draw(f, app, body, true),
+        }
+    }
+    draw_status(f, app, status);
+    draw_footer(f, app, footer);
+    if app.help {
+        help::draw(f, app);
+    }
+    if let Some(url) = &app.url_popup {
+        draw_url_popup(f, url);
+    }
+}
+
+fn draw_header(f: &mut Frame, app: &App, area: Rect) {
+    let mut spans = vec![
+        Span::styled(" errtui ", theme::key()),
+        Span::styled(sanitize(&app.source), theme::dim()),
+        Span::raw("  "),
+        Span::styled(format!("[{}]", app.query.status.as_str()), theme::bold()),
+        Span::raw(format!(" sort: {}", app.query.sort.label())),
+    ];
+    if !app.query.text.is_empty() {
+        spans.push(Span::raw("  search: "));
+        spans.push(Span::styled(sanitize(&app.query.text), theme::info()));
+    }
+    if app.loading() {
+        spans.push(Span::raw("  "));
+        spans.push(Span::styled(
+            format!("{} loading", SPINNER[app.spinner % SPINNER.len()]),
+            theme::info(),
+        ));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn draw_status(f: &mut Frame, app: &App, area: Rect) {
+    let line = if let Some(buf) = &app.input {
+        Line::from(vec![
+            Span::styled("/", theme::key()),
+            Span::raw(sanitize(buf)),
+            Span::styled("█", theme::dim()),
+            Span::styled("  Enter search · Esc cancel · Ctrl-u clear", theme::dim()),
+        ])
+    } else if let Some(n) = &app.notice {
+        let style = match n.kind {
+            NoticeKind::Error => theme::error(),
+            NoticeKind::Info => theme::info(),
+        };
+        Line::from(Span::styled(
+            truncate(&sanitize(&n.text), area.width as usize),
+            style,
+        ))
+    } else {
+        Line::default()
+    };
+    f.render_widget(Paragraph::new(line), area);
+}
+
+fn draw_footer(f: &mut Frame, app: &App, area: Rect) {
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for (keys, word) in keymap::hints(&app.contexts()) {
+        let w = width(keys) + width(word) + 3;
+        if used + w > area.width as usize {
+            break;
+        }
+        used += w;
+        spans.push(Span::styled(keys, theme::key()));
+        spans.push(Span::styled(format!(" {word}  "), theme::dim()));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Where the URL popup draws its link, so the runtime can lay an OSC 8 hyperlink over it.
+pub fn url_popup_link_area(screen: Rect, url: &str) -> Rect {
+    let popup = centered(screen, (width(url) as u16 + 4).clamp(30, screen.width), 6);
+    Rect {
+        x: popup.x + 2,
+        y: popup.y + 2,
+        width: popup.width.saturating_sub(4),
+        height: 1,
+    }
+}
+
+fn draw_url_popup(f: &mut Frame, url: &str) {
+    let area = centered(
+        f.area(),
+        (width(url) as u16 + 4).clamp(30, f.area().width),
+        6,
+    );
+    f.render_widget(Clear, area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme::focus_border())
+        .title(" Open this link in your browser ");
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let text = vec![
+        Line::default(),
+        Line::from(Span::styled(
+            truncate(url, inner.width.saturating_sub(2) as usize),
+            theme::info(),
+        )),
+        Line::default(),
+        Line::from(Span::styled(
+            "y copy (OSC 52) · any other key closes",
+            theme::dim(),
+        )),
+    ];
+    f.render_widget(
+        Paragraph::new(text).block(Block::default().borders(Borders::NONE)),
+        Rect {
+            x: inner.x + 1,
+            width: inner.width.saturating_sub(1),
+            ..inner
+        },
+    );
+}
+
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+pub fn pane_block(title: String, focused: bool) -> Block<'static> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(if focused {
+            theme::focus_border()
+        } else {
+            theme::dim()
+        })
+        .title(Span::styled(
+            title,
+            if focused { theme::bold() } else { Style::new() },
+        ))
+}
+
+/// A message centred in a pane: loading, empty and failed states.
+pub fn placeholder(f: &mut Frame, area: Rect, lines: Vec<Line<'static>>) {
+    let h = lines.len() as u16;
+    let y = area.y + area.height.saturating_sub(h) / 2;
+    f.render_widget(
+        Paragraph::new(lines)
+            .alignment(ratatui::layout::Alignment::Center)
+            .wrap(ratatui::widgets::Wrap { trim: true }),
+        Rect {
+            y,
+            height: area.height.saturating_sub(y - area.y),
+            ..area
+        },
+    );
+}

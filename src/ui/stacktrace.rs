@@ -1,0 +1,213 @@
+//! The stack trace: each exception of the chain, in-app frames emphasised with their source,
+//! library frames folded, newest frame first unless the user flips it.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{pane_block, placeholder, theme};
+use crate::app::state::{App, Load, StackOptions};
+use crate::model::{Event, Frame as StackFrame};
+use crate::text::{sanitize, truncate, wrap};
+
+pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool) {
+    let order = if app.stack.newest_first {
+        "newest first"
+    } else {
+        "oldest first"
+    };
+    let fold = if app.stack.show_library {
+        "all frames"
+    } else {
+        "in-app frames"
+    };
+    let block = pane_block(format!(" Stack trace · {order} · {fold} "), focused);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let ev = app
+        .event
+        .data
+        .as_ref()
+        .filter(|_| app.event.id.is_some() && app.event.id == app.detail.id);
+    let Some(ev) = ev else {
+        let lines = match &app.event.load {
+            Load::Failed { error, .. } => vec![
+                Line::from(Span::styled(
+                    "Could not load the latest event",
+                    theme::error(),
+                )),
+                Line::from(sanitize(error)),
+                Line::default(),
+                Line::from(Span::styled("Ctrl-r retries", theme::dim())),
+            ],
+            _ => vec![Line::from(Span::styled(
+                "Loading the latest event…",
+                theme::info(),
+            ))],
+        };
+        placeholder(f, inner, lines);
+        return;
+    };
+    let lines = lines(ev, &app.stack, inner.width as usize);
+    let max = (lines.len() as u16).saturating_sub(inner.height);
+    app.stack_max.set(max);
+    f.render_widget(
+        Paragraph::new(lines).scroll((app.stack_scroll.min(max), 0)),
+        inner,
+    );
+}
+
+/// The text of the stack pane, also used by tests.
+pub fn lines(ev: &Event, opts: &StackOptions, w: usize) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    if ev.exceptions.is_empty() {
+        out.push(Line::from(Span::styled(
+            "This event has no stack trace.",
+            theme::dim(),
+        )));
+        if let Some(m) = &ev.message {
+            out.push(Line::default());
+            for l in wrap(&sanitize(m), w) {
+                out.push(Line::from(l));
+            }
+        }
+        return out;
+    }
+    let n = ev.exceptions.len();
+    let order: Vec<usize> = if opts.newest_first {
+        (0..n).rev().collect()
+    } else {
+        (0..n).collect()
+    };
+    for (pos, &i) in order.iter().enumerate() {
+        let ex = &ev.exceptions[i];
+        if pos > 0 {
+            out.push(Line::default());
+            out.push(Line::from(Span::styled(
+                if opts.newest_first {
+                    "── caused by ──"
+                } else {
+                    "── which led to ──"
+                },
+                theme::dim(),
+            )));
+        }
+        let mut head = vec![Span::styled(
+            sanitize(&ex.ty),
+            theme::error().add_modifier(ratatui::style::Modifier::BOLD),
+        )];
+        if !ex.value.is_empty() {
+            head.push(Span::raw(": "));
+        }
+        let value = sanitize(&ex.value);
+        let first_w = w.saturating_sub(crate::text::width(&ex.ty) + 2).max(10);
+        let mut wrapped = wrap(&value, first_w).into_iter();
+        if let Some(first) = wrapped.next().filter(|_| !ex.value.is_empty()) {
+            head.push(Span::styled(first, theme::bold()));
+        }
+        if n > 1 {
+            head.push(Span::styled(format!("  ({} of {n})", n - i), theme::dim()));
+        }
+        if ex.handled == Some(false) {
+            head.push(Span::styled("  unhandled", theme::error()));
+        }
+        out.push(Line::from(head));
+        for rest in wrapped {
+            out.push(Line::from(Span::styled(rest, theme::bold())));
+        }
+        if ex.frames.is_empty() {
+            out.push(Line::from(Span::styled("  (no frames)", theme::dim())));
+            continue;
+        }
+        let frames: Vec<&StackFrame> = if opts.newest_first {
+            ex.frames.iter().rev().collect()
+        } else {
+            ex.frames.iter().collect()
+        };
+        let mut folded = 0usize;
+        let flush = |out: &mut Vec<Line<'static>>, folded: &mut usize| {
+            if *folded > 0 {
+                out.push(Line::from(Span::styled(
+                    format!(
+                        "  ⋯ {} library frame{} (z shows)",
+                        folded,
+                        if *folded == 1 { "" } else { "s" }
+                    ),
+                    theme::dim(),
+                )));
+                *folded = 0;
+            }
+        };
+        let any_in_app = frames.iter().any(|f| f.in_app);
+        for fr in frames {
+            // With no in-app frame at all, folding would hide everything: show them.
+            if !fr.in_app && !opts.show_library && any_in_app {
+                folded += 1;
+                continue;
+            }
+            flush(&mut out, &mut folded);
+            frame_lines(&mut out, fr, w, fr.in_app || opts.show_library);
+        }
+        flush(&mut out, &mut folded);
+    }
+    out
+}
+
+fn frame_lines(out: &mut Vec<Line<'static>>, fr: &StackFrame, w: usize, with_context: bool) {
+    let style = if fr.in_app {
+        theme::in_app()
+    } else {
+        theme::dim()
+    };
+    let marker = if fr.in_app { "  ● " } else { "  · " };
+    let func = fr
+        .function
+        .as_deref()
+        .map(sanitize)
+        .unwrap_or_else(|| "?".into());
+    let loc = sanitize(&fr.location());
+    out.push(Line::from(vec![
+        Span::styled(marker, style),
+        Span::styled(truncate(&loc, w.saturating_sub(8)), style),
+        Span::styled(" in ", theme::dim()),
+        Span::styled(
+            truncate(&func, w.saturating_sub(crate::text::width(&loc) + 8).max(8)),
+            if fr.in_app {
+                theme::info()
+            } else {
+                theme::dim()
+            },
+        ),
+    ]));
+    if !with_context || fr.context.is_empty() {
+        return;
+    }
+    let num_w = fr
+        .context
+        .iter()
+        .map(|c| c.line.to_string().len())
+        .max()
+        .unwrap_or(1);
+    for c in &fr.context {
+        let failing = Some(c.line) == fr.line;
+        let code = sanitize(&c.code.replace('\t', "    "));
+        let gutter = format!(
+            "{} {:>num_w$} │ ",
+            if failing { "    →" } else { "     " },
+            c.line
+        );
+        let room = w.saturating_sub(crate::text::width(&gutter));
+        if failing {
+            out.push(Line::from(vec![
+                Span::styled(gutter, theme::error()),
+                Span::styled(truncate(&code, room), theme::failing_line()),
+            ]));
+        } else {
+            out.push(Line::from(vec![
+                Span::styled(gutter, theme::dim()),
+                Span::raw(truncate(&code, room)),
+            ]));
+        }
+    }
+}
