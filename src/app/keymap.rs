@@ -83,7 +83,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "j/↓",
         action: Down,
         ctx: &[Everywhere],
-        desc: "move down / scroll",
+        desc: "down / scroll",
         hint: "",
     },
     Binding {
@@ -91,7 +91,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "k/↑",
         action: Up,
         ctx: &[Everywhere],
-        desc: "move up / scroll",
+        desc: "up / scroll",
         hint: "",
     },
     Binding {
@@ -99,7 +99,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "g",
         action: Top,
         ctx: &[Everywhere],
-        desc: "go to the top",
+        desc: "top",
         hint: "",
     },
     Binding {
@@ -107,7 +107,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "G",
         action: Bottom,
         ctx: &[Everywhere],
-        desc: "go to the bottom",
+        desc: "bottom",
         hint: "",
     },
     Binding {
@@ -131,7 +131,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "Enter",
         action: Open,
         ctx: &[List, Error],
-        desc: "open the error / its stack trace",
+        desc: "open error / stack trace",
         hint: "open",
     },
     Binding {
@@ -147,7 +147,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "Tab",
         action: NextPane,
         ctx: &[Everywhere],
-        desc: "next pane (list → detail → stack trace)",
+        desc: "next pane",
         hint: "",
     },
     Binding {
@@ -155,7 +155,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "/",
         action: Search,
         ctx: &[List],
-        desc: "search (Sentry query syntax)",
+        desc: "search (server query syntax)",
         hint: "search",
     },
     Binding {
@@ -163,7 +163,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "f",
         action: CycleFilter,
         ctx: &[List],
-        desc: "status filter: unresolved → resolved → ignored → all",
+        desc: "cycle status filter",
         hint: "filter",
     },
     Binding {
@@ -171,7 +171,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "s",
         action: CycleSort,
         ctx: &[List],
-        desc: "sort: last seen → first seen → events → users",
+        desc: "cycle sort order",
         hint: "sort",
     },
     Binding {
@@ -211,7 +211,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "o",
         action: OpenLink,
         ctx: &[List, Error],
-        desc: "open the link (browser, or show it over SSH)",
+        desc: "open link (shown over SSH)",
         hint: "",
     },
     Binding {
@@ -219,7 +219,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "y",
         action: CopyLink,
         ctx: &[List, Error],
-        desc: "copy the link (OSC 52)",
+        desc: "copy link (OSC 52)",
         hint: "",
     },
     Binding {
@@ -227,7 +227,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "z",
         action: ToggleLibrary,
         ctx: &[Stack],
-        desc: "fold / unfold library frames",
+        desc: "fold library frames",
         hint: "fold",
     },
     Binding {
@@ -235,7 +235,7 @@ pub const BINDINGS: &[Binding] = &[
         label: "v",
         action: ToggleOrder,
         ctx: &[Stack],
-        desc: "newest / oldest frame first",
+        desc: "newest/oldest first",
         hint: "order",
     },
     Binding {

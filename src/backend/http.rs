@@ -49,6 +49,7 @@ pub struct Http {
     auth: AuthStyle,
     server_name: &'static str,
     retry_base: Duration,
+    timeout: Duration,
 }
 
 pub struct Response<T> {
@@ -76,12 +77,19 @@ impl Http {
             auth,
             server_name,
             retry_base: Duration::from_millis(500),
+            timeout: TIMEOUT,
         })
     }
 
     /// Shorter retry pauses, for tests.
     pub fn with_retry_base(mut self, d: Duration) -> Self {
         self.retry_base = d;
+        self
+    }
+
+    /// A shorter per-request timeout, for tests.
+    pub fn with_timeout(mut self, d: Duration) -> Self {
+        self.timeout = d;
         self
     }
 
@@ -139,7 +147,11 @@ impl Http {
         let mut waited_for_rate_limit = false;
         loop {
             attempt += 1;
-            let mut req = self.client.request(method.clone(), &url).query(query);
+            let mut req = self
+                .client
+                .request(method.clone(), &url)
+                .timeout(self.timeout)
+                .query(query);
             req = match self.auth {
                 AuthStyle::Bearer => req.bearer_auth(self.token.expose()),
                 AuthStyle::PrivateToken => req.header("PRIVATE-TOKEN", self.token.expose()),
@@ -187,7 +199,7 @@ impl Http {
         if e.is_timeout() {
             BackendError::Timeout {
                 host: self.host(),
-                secs: TIMEOUT.as_secs(),
+                secs: self.timeout.as_secs_f64().ceil() as u64,
             }
         } else if e.is_connect() {
             let reason = root_cause(e);

@@ -171,7 +171,14 @@ impl Dataset {
         })
     }
 
+    /// Finds an issue by numeric id or by short id (`DEMO-1F`).
     pub fn find(&self, id: &str) -> Option<usize> {
+        if let Some(short) = id.strip_prefix("DEMO-") {
+            let n = u64::from_str_radix(short, 36).ok()?;
+            return (n as usize)
+                .checked_sub(1)
+                .filter(|&i| i < self.issues.len());
+        }
         let n: u64 = id.parse().ok()?;
         let idx = if n >= 5_000_001 {
             (n - 5_000_001) as usize + self.templates.len()

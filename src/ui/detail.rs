@@ -12,19 +12,15 @@ use crate::model::ErrorSummary;
 use crate::text::{sanitize, sanitize_lines, truncate, wrap};
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool) {
-    let summary: Option<&ErrorSummary> = app
-        .detail
-        .data
-        .as_ref()
-        .map(|d| &d.summary)
-        .or_else(|| {
+    // In the list view the pane follows the selection; otherwise it shows the opened error.
+    let summary: Option<&ErrorSummary> = if app.view == crate::app::state::View::List {
+        app.selected()
+    } else {
+        app.detail.data.as_ref().map(|d| &d.summary).or_else(|| {
             let id = app.detail.id.as_deref()?;
             app.list.items.iter().find(|e| e.id == id)
         })
-        .or_else(|| {
-            app.selected()
-                .filter(|_| app.view == crate::app::state::View::List)
-        });
+    };
     let title = match summary {
         Some(s) => format!(" {} ", sanitize(&s.short_id)),
         None => " Detail ".to_string(),

@@ -81,7 +81,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool) {
         Cell::from(Line::from("Events").right_aligned()),
         Cell::from(Line::from("Users").right_aligned()),
         Cell::from("Seen"),
-        Cell::from("Status"),
+        Cell::from(if wide { "Status" } else { "State" }),
     ])
     .style(theme::dim());
 

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Benchmarks recorded in BENCHMARKS.md. Not part of CI: CI machines are shared and noisy.
+#   1. `errtui list --limit 10000 --json` against `errtui demo-server --errors 10000`:
+#      wall time and peak resident memory, over several runs.
+#   2. One frame of the list with 100,000 errors loaded (cargo bench --bench frame).
+#   3. The demo server with 100,000 generated errors: start-up and a first page.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --quiet
+BIN=target/release/errtui
+RUNS=${RUNS:-5}
+
+start_server() { # $1 = errors
+  local log; log=$(mktemp)
+  "$BIN" demo-server --errors "$1" >"$log" 2>/dev/null &
+  SERVER_PID=$!
+  for _ in $(seq 1 100); do
+    grep -q '^listening on ' "$log" && break
+    sleep 0.05
+  done
+  URL=$(sed -n 's/^listening on //p' "$log")
+  rm -f "$log"
+}
+
+start_server 10000
+trap 'kill $SERVER_PID 2>/dev/null || true' EXIT
+export SENTRY_URL="$URL" SENTRY_ORG=demo SENTRY_PROJECT=demo SENTRY_AUTH_TOKEN=bench
+echo "## errtui list --limit 10000 --json against demo-server --errors 10000 ($RUNS runs)"
+for i in $(seq 1 "$RUNS"); do
+  /usr/bin/time -f "run $i: wall %e s, peak RSS %M KiB" "$BIN" list --status all --limit 10000 --json 2>&1 >/tmp/errtui-bench.json | tail -1
+done
+echo "errors returned: $(python3 -c 'import json;print(len(json.load(open("/tmp/errtui-bench.json"))))')"
+kill $SERVER_PID; wait $SERVER_PID 2>/dev/null || true
+
+echo
+echo "## demo-server --errors 100000: time to a first page"
+t0=$(date +%s.%N)
+start_server 100000
+curl -sf -H 'Authorization: Bearer x' "$URL/api/0/organizations/demo/issues/?query=&limit=100" -o /dev/null
+t1=$(date +%s.%N)
+echo "start + first page: $(python3 -c "print(round($t1-$t0, 3))") s; server RSS $(ps -o rss= -p $SERVER_PID) KiB"
+kill $SERVER_PID; wait $SERVER_PID 2>/dev/null || true
+
+echo
+echo "## one frame of the list with 100,000 errors loaded"
+cargo bench --quiet --bench frame

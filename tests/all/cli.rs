@@ -1,0 +1,290 @@
+//! The binary as a script would use it, against the demo server and a mock server.
+
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_errtui");
+
+/// One demo server (40 hand-written + 1,200 generated errors) shared by the CLI tests.
+pub fn demo_url() -> &'static str {
+    static URL: OnceLock<String> = OnceLock::new();
+    URL.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Runtime::new().expect("runtime");
+            rt.block_on(async {
+                let server = errtui::demo::start(errtui::demo::DemoOptions {
+                    port: 0,
+                    errors: 1200,
+                    latency: Default::default(),
+                })
+                .await
+                .expect("demo server");
+                tx.send(server.url()).expect("send");
+                std::future::pending::<()>().await;
+            });
+        });
+        rx.recv().expect("demo url")
+    })
+}
+
+fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut c = Command::new(BIN);
+    c.args(args);
+    for k in [
+        "SENTRY_URL",
+        "SENTRY_ORG",
+        "SENTRY_PROJECT",
+        "SENTRY_AUTH_TOKEN",
+        "GITLAB_TOKEN",
+        "GITLAB_HOST",
+        "ERRTUI_LOG",
+    ] {
+        c.env_remove(k);
+    }
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().expect("run errtui")
+}
+
+fn demo(args: &[&str]) -> Output {
+    run(
+        args,
+        &[
+            ("SENTRY_URL", demo_url()),
+            ("SENTRY_ORG", "demo"),
+            ("SENTRY_PROJECT", "demo"),
+            ("SENTRY_AUTH_TOKEN", "x"),
+        ],
+    )
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn list_json_follows_pages_and_returns_every_error() {
+    let o = demo(&["list", "--json", "--status", "all", "--limit", "5000"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Vec<Value> = serde_json::from_slice(&o.stdout).expect("json array");
+    assert_eq!(v.len(), 1240, "40 hand-written + 1200 generated");
+    let mut ids: Vec<&str> = v.iter().map(|e| e["id"].as_str().expect("id")).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 1240, "no duplicates across pages");
+    for field in [
+        "id",
+        "short_id",
+        "title",
+        "culprit",
+        "status",
+        "level",
+        "count",
+        "user_count",
+        "first_seen",
+        "last_seen",
+        "url",
+    ] {
+        assert!(v[0].get(field).is_some(), "missing {field}");
+    }
+    assert!(v[0]["count"].is_u64());
+}
+
+#[test]
+fn list_honours_limit_status_query_and_sort() {
+    let o = demo(&["list", "--json", "--limit", "1000", "--status", "resolved"]);
+    let v: Vec<Value> = serde_json::from_slice(&o.stdout).expect("json");
+    assert!(!v.is_empty() && v.iter().all(|e| e["status"] == "resolved"));
+    let o = demo(&["list", "--json", "--limit", "3", "--sort", "events"]);
+    let v: Vec<Value> = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v.len(), 3);
+    assert!(v[0]["count"].as_u64() >= v[1]["count"].as_u64());
+    let o = demo(&[
+        "list",
+        "--json",
+        "--query",
+        "ResizeObserver",
+        "--status",
+        "all",
+    ]);
+    let v: Vec<Value> = serde_json::from_slice(&o.stdout).expect("json");
+    assert!(
+        !v.is_empty()
+            && v.iter().all(|e| e["title"]
+                .as_str()
+                .is_some_and(|t| t.contains("ResizeObserver")))
+    );
+}
+
+#[test]
+fn list_table_is_aligned_and_sanitised() {
+    let o = demo(&["list", "--limit", "50", "--query", "chrono"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.starts_with("SHORT ID"), "{out}");
+    assert!(
+        !out.contains('\u{1b}'),
+        "escape sequences from the server are stripped"
+    );
+    let title_col = out
+        .lines()
+        .next()
+        .and_then(|h| h.find("TITLE"))
+        .expect("header");
+    for line in out.lines().skip(1) {
+        let prefix: String = line.chars().take(title_col).collect();
+        assert_eq!(errtui::text::width(&prefix), title_col, "{line}");
+    }
+}
+
+#[test]
+fn show_json_has_the_exception_chain_in_server_order() {
+    let o = demo(&["show", "4000001", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["short_id"], "DEMO-1");
+    let ex = v["exceptions"].as_array().expect("exceptions");
+    assert_eq!(ex.len(), 2);
+    assert_eq!(
+        ex[0]["type"], "OperationalError",
+        "cause first, as Sentry sends it"
+    );
+    assert_eq!(ex[1]["type"], "DatabaseError");
+    let frame = &ex[1]["frames"][0];
+    for k in [
+        "filename", "function", "module", "line", "col", "in_app", "context",
+    ] {
+        assert!(frame.get(k).is_some(), "frame lacks {k}");
+    }
+    assert_eq!(frame["context"][2]["line"], 142);
+    assert!(
+        frame["context"][2]["code"]
+            .as_str()
+            .is_some_and(|c| c.contains("Order.objects.place"))
+    );
+}
+
+#[test]
+fn resolve_says_what_it_did_and_unknown_ids_fail_with_exit_1() {
+    let o = demo(&["resolve", "4000003"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("Resolved DEMO-3 (4000003): now resolved."),
+        "{}",
+        stdout(&o)
+    );
+    let v: Value =
+        serde_json::from_slice(&demo(&["show", "4000003", "--json"]).stdout).expect("json");
+    assert_eq!(v["status"], "resolved");
+    let o = demo(&["unresolve", "4000003"]);
+    assert!(o.status.success());
+    let o = demo(&["ignore", "4000003", "99"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("99: Not found (404)"), "{}", stderr(&o));
+}
+
+#[test]
+fn usage_errors_exit_2_and_missing_settings_name_flag_and_variable() {
+    assert_eq!(
+        run(&["list", "--status", "bogus"], &[]).status.code(),
+        Some(2)
+    );
+    assert_eq!(run(&["resolve"], &[]).status.code(), Some(2));
+    let o = run(&["list"], &[("SENTRY_AUTH_TOKEN", "x")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("--org") && stderr(&o).contains("SENTRY_ORG"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["list", "--org", "demo"], &[]);
+    assert!(stderr(&o).contains("SENTRY_AUTH_TOKEN"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_rejected_token_is_named_by_source_and_never_printed() {
+    let secret = "sntryu_supersecretvalue_do_not_print";
+    let rt = tokio::runtime::Runtime::new().expect("rt");
+    let server = rt.block_on(async {
+        let s = wiremock::MockServer::start().await;
+        wiremock::Mock::given(wiremock::matchers::any())
+            .respond_with(
+                wiremock::ResponseTemplate::new(401)
+                    .set_body_json(serde_json::json!({"detail": "Invalid token"})),
+            )
+            .mount(&s)
+            .await;
+        s
+    });
+    let log = tempfile::NamedTempFile::new().expect("tmp");
+    let log_path = log.path().to_str().expect("path").to_string();
+    let o = run(
+        &["list", "--project", "1", "--log-file", &log_path],
+        &[
+            ("SENTRY_URL", &server.uri()),
+            ("SENTRY_ORG", "acme"),
+            ("SENTRY_AUTH_TOKEN", secret),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("rejected the token from SENTRY_AUTH_TOKEN"),
+        "{err}"
+    );
+    assert!(!err.contains(secret) && !stdout(&o).contains(secret));
+    let logged = std::fs::read_to_string(log.path()).expect("log");
+    assert!(!logged.is_empty(), "the log file was written");
+    assert!(!logged.contains(secret), "token in log");
+    let o = run(
+        &["list", "--project", "1", "--auth-token", secret],
+        &[("SENTRY_URL", &server.uri()), ("SENTRY_ORG", "acme")],
+    );
+    assert!(
+        stderr(&o).contains("from --auth-token") && !stderr(&o).contains(secret),
+        "{}",
+        stderr(&o)
+    );
+    drop(server);
+}
+
+#[test]
+fn demo_server_prints_its_address_and_answers_other_clients() {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(BIN)
+        .args(["demo-server", "--errors", "10"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("line");
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .expect("announces itself")
+        .to_string();
+    assert!(url.starts_with("http://127.0.0.1:"));
+    let o = run(
+        &["list", "--json", "--status", "all", "--limit", "1000"],
+        &[
+            ("SENTRY_URL", &url),
+            ("SENTRY_ORG", "demo"),
+            ("SENTRY_PROJECT", "demo"),
+            ("SENTRY_AUTH_TOKEN", "x"),
+        ],
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    let v: Vec<Value> = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v.len(), 50);
+}

@@ -1,0 +1,192 @@
+use chrono::{DateTime, TimeZone, Utc};
+use errtui::app::App;
+use errtui::model::*;
+
+pub fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 21, 12, 0, 0)
+        .single()
+        .expect("fixed clock")
+}
+
+pub fn summary(i: usize) -> ErrorSummary {
+    let levels = [Level::Error, Level::Warning, Level::Fatal, Level::Info];
+    ErrorSummary {
+        id: format!("{}", 100 + i),
+        short_id: format!("SHOP-{i}"),
+        title: format!("TypeError: Cannot read properties of undefined (reading 'item{i}')"),
+        culprit: format!("app/components/Cart{i}.tsx"),
+        status: Status::Unresolved,
+        level: levels[i % levels.len()].clone(),
+        count: 1000 + i as u64 * 37,
+        user_count: 10 + i as u64,
+        first_seen: Some(now() - chrono::Duration::days(3 + i as i64)),
+        last_seen: Some(now() - chrono::Duration::minutes(2 + i as i64 * 7)),
+        url: Some(format!(
+            "https://sentry.example.com/organizations/acme/issues/{}/",
+            100 + i
+        )),
+        project: Some("shop".into()),
+        platform: Some("javascript".into()),
+    }
+}
+
+pub fn detail(i: usize) -> ErrorDetail {
+    ErrorDetail {
+        summary: summary(i),
+        message: Some("Cannot read properties of undefined".into()),
+        first_release: Some(Release {
+            version: "web@5.12.0".into(),
+            date: None,
+        }),
+        last_release: Some(Release {
+            version: "web@5.13.2".into(),
+            date: None,
+        }),
+        tags: vec![TagSummary {
+            key: "browser".into(),
+            name: "Browser".into(),
+            total_values: 4,
+        }],
+        stats_24h: (0..24).map(|h| (h * 7 % 11) as u64).collect(),
+    }
+}
+
+fn frame(file: &str, func: &str, line: u32, in_app: bool, ctx: &[&str]) -> Frame {
+    let first = line - (ctx.len() as u32) / 2;
+    Frame {
+        filename: Some(file.into()),
+        function: Some(func.into()),
+        module: None,
+        line: Some(line),
+        col: Some(12),
+        in_app,
+        context: ctx
+            .iter()
+            .enumerate()
+            .map(|(k, c)| ContextLine {
+                line: first + k as u32,
+                code: c.to_string(),
+            })
+            .collect(),
+    }
+}
+
+pub fn event(id: &str) -> Event {
+    Event {
+        id: format!("evt{id}"),
+        title: Some("TypeError".into()),
+        message: None,
+        platform: Some("javascript".into()),
+        date: Some(now() - chrono::Duration::minutes(2)),
+        release: Some("web@5.13.2".into()),
+        environment: Some("production".into()),
+        user: Some("lee@example.org".into()),
+        tags: vec![
+            ("browser".into(), "Safari 18.1".into()),
+            ("environment".into(), "production".into()),
+        ],
+        exceptions: vec![
+            Exception {
+                ty: "NetworkError".into(),
+                value: "fetch failed".into(),
+                module: None,
+                handled: Some(true),
+                frames: vec![frame(
+                    "node_modules/undici/fetch.js",
+                    "fetch",
+                    120,
+                    false,
+                    &[],
+                )],
+            },
+            Exception {
+                ty: "TypeError".into(),
+                value: "Cannot read properties of undefined (reading 'price')".into(),
+                module: None,
+                handled: Some(false),
+                frames: vec![
+                    frame(
+                        "node_modules/react-dom/index.js",
+                        "renderWithHooks",
+                        167,
+                        false,
+                        &[],
+                    ),
+                    frame(
+                        "node_modules/react-dom/index.js",
+                        "beginWork",
+                        201,
+                        false,
+                        &[],
+                    ),
+                    frame(
+                        "app/components/CartSummary.tsx",
+                        "CartSummary",
+                        38,
+                        true,
+                        &[
+                            "  const items = useCart();",
+                            "  const subtotal = items.reduce(sum);",
+                            "  return <Summary />;",
+                        ],
+                    ),
+                ],
+            },
+        ],
+        breadcrumbs: vec![Breadcrumb {
+            timestamp: Some(now() - chrono::Duration::minutes(3)),
+            category: Some("navigation".into()),
+            level: Some("info".into()),
+            message: Some("/products/42 -> /cart".into()),
+        }],
+        request: Some(RequestInfo {
+            method: Some("GET".into()),
+            url: Some("https://shop.example.com/cart".into()),
+        }),
+        other_entries: vec![],
+    }
+}
+
+pub fn caps() -> Capabilities {
+    Capabilities {
+        name: "Sentry",
+        set_status: None,
+        status_filters: StatusFilter::ALL.to_vec(),
+        sorts: Sort::ALL.to_vec(),
+        search: true,
+    }
+}
+
+pub fn app(w: u16, h: u16) -> App {
+    let mut app = App::new(
+        caps(),
+        "Sentry · acme/shop at sentry.example.com".into(),
+        now(),
+    );
+    app.width = w;
+    app.height = h;
+    app
+}
+
+/// An app whose first list page (n errors) has loaded.
+pub fn loaded_app(w: u16, h: u16, n: usize) -> App {
+    use errtui::app::{Msg, update};
+    let mut app = app(w, h);
+    let fx = errtui::app::update::init(&mut app);
+    let req = match &fx[0] {
+        errtui::app::Effect::FetchList { req, .. } => *req,
+        other => panic!("unexpected {other:?}"),
+    };
+    update(
+        &mut app,
+        Msg::ListLoaded {
+            req,
+            append: false,
+            result: Ok(Page {
+                items: (0..n).map(summary).collect(),
+                next: None,
+            }),
+        },
+    );
+    app
+}

@@ -1,0 +1,9 @@
+//! One integration-test binary (faster to link than many): backend, update, snapshots, CLI.
+
+mod cli;
+mod common;
+mod demo_server;
+mod pty;
+mod sentry_backend;
+mod snapshots;
+mod update;

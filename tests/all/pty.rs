@@ -1,0 +1,117 @@
+//! The real binary in a pseudo-terminal: it draws, quits on `q`, and restores the terminal on
+//! quit and on panic.
+
+use std::io::{Read, Write};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+struct Run {
+    output: String,
+    success: bool,
+}
+
+fn run_in_pty(env: &[(&str, &str)], keys: &[u8], wait_for: &str) -> Run {
+    let pty = native_pty_system();
+    let pair = pty
+        .openpty(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("openpty");
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_errtui"));
+    cmd.arg("demo");
+    cmd.env("TERM", "xterm-256color");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = pair.slave.spawn_command(cmd).expect("spawn");
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().expect("reader");
+    let (tx, rx) = mpsc::channel::<Vec<u8>>();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut writer = pair.master.take_writer().expect("writer");
+    let mut out = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut sent = false;
+    loop {
+        match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(chunk) => out.extend(chunk),
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+        }
+        if !sent && String::from_utf8_lossy(&out).contains(wait_for) {
+            writer.write_all(keys).expect("keys");
+            writer.flush().expect("flush");
+            sent = true;
+        }
+        if let Ok(Some(_)) = child.try_wait() {
+            // Collect what is still buffered.
+            while let Ok(chunk) = rx.recv_timeout(Duration::from_millis(200)) {
+                out.extend(chunk);
+            }
+            break;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!(
+                "errtui did not finish; output so far:\n{}",
+                String::from_utf8_lossy(&out)
+            );
+        }
+    }
+    let status = child.wait().expect("wait");
+    Run {
+        output: String::from_utf8_lossy(&out).into_owned(),
+        success: status.success(),
+    }
+}
+
+#[test]
+fn quits_on_q_and_restores_the_terminal() {
+    let r = run_in_pty(&[], b"q", "DEMO-");
+    assert!(r.success, "{}", r.output);
+    assert!(
+        r.output.contains("\u{1b}[?1049h"),
+        "entered the alternate screen"
+    );
+    let after_draw = &r.output[r.output.find("DEMO-").expect("drew the list")..];
+    assert!(
+        after_draw.contains("\u{1b}[?1049l"),
+        "left the alternate screen"
+    );
+    assert!(
+        after_draw.contains("\u{1b}[?25h"),
+        "showed the cursor again"
+    );
+}
+
+#[test]
+fn restores_the_terminal_on_panic() {
+    let r = run_in_pty(&[("ERRTUI_TEST_PANIC", "1")], b"", "\u{0}never");
+    assert!(!r.success);
+    let entered = r
+        .output
+        .find("\u{1b}[?1049h")
+        .expect("entered the alternate screen");
+    let after = &r.output[entered..];
+    assert!(
+        after.contains("\u{1b}[?1049l") && after.contains("\u{1b}[?25h"),
+        "{:?}",
+        r.output
+    );
+    assert!(
+        r.output.contains("panicking on purpose"),
+        "the panic message is visible after restore"
+    );
+}

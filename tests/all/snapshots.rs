@@ -1,0 +1,216 @@
+//! Each pane rendered into ratatui's TestBackend at 80×24 and 160×48, with a fixed clock.
+
+use errtui::app::state::{Load, View};
+use errtui::app::{App, Msg, update};
+use errtui::backend::BackendError;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use crate::common::*;
+
+fn render(app: &App) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(app.width, app.height)).expect("terminal");
+    t.draw(|f| errtui::ui::draw(f, app)).expect("draw");
+    t
+}
+
+fn sizes() -> [(u16, u16); 2] {
+    [(80, 24), (160, 48)]
+}
+
+fn snap(name: &str, app: &App) {
+    let t = render(app);
+    insta::assert_snapshot!(format!("{name}_{}x{}", app.width, app.height), t.backend());
+}
+
+fn opened(w: u16, h: u16, view: View) -> App {
+    let mut app = loaded_app(w, h, 12);
+    update(
+        &mut app,
+        Msg::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Enter,
+        )),
+    );
+    let (dreq, ereq) = (
+        app.detail.load.req().expect("detail"),
+        app.event.load.req().expect("event"),
+    );
+    update(
+        &mut app,
+        Msg::DetailLoaded {
+            req: dreq,
+            id: "100".into(),
+            result: Ok(detail(0)),
+        },
+    );
+    update(
+        &mut app,
+        Msg::EventLoaded {
+            req: ereq,
+            id: "100".into(),
+            result: Ok(event("100")),
+        },
+    );
+    app.view = view;
+    app
+}
+
+#[test]
+fn list_ready() {
+    for (w, h) in sizes() {
+        let mut app = loaded_app(w, h, 30);
+        if app.wide() {
+            let req = app.detail.load.req().expect("follow");
+            update(
+                &mut app,
+                Msg::DetailLoaded {
+                    req,
+                    id: "100".into(),
+                    result: Ok(detail(0)),
+                },
+            );
+        }
+        snap("list_ready", &app);
+    }
+}
+
+#[test]
+fn list_first_load() {
+    for (w, h) in sizes() {
+        let mut app = app(w, h);
+        errtui::app::update::init(&mut app);
+        snap("list_loading", &app);
+    }
+}
+
+#[test]
+fn list_empty() {
+    for (w, h) in sizes() {
+        let app = loaded_app(w, h, 0);
+        snap("list_empty", &app);
+    }
+}
+
+#[test]
+fn list_failed() {
+    for (w, h) in sizes() {
+        let mut app = app(w, h);
+        let fx = errtui::app::update::init(&mut app);
+        let Some(errtui::app::Effect::FetchList { req, .. }) = fx.into_iter().next() else {
+            panic!()
+        };
+        let err = BackendError::Unauthorized {
+            server: "Sentry".into(),
+            token_source: "SENTRY_AUTH_TOKEN".into(),
+            detail: ": Invalid token".into(),
+        };
+        update(
+            &mut app,
+            Msg::ListLoaded {
+                req,
+                append: false,
+                result: Err(err),
+            },
+        );
+        snap("list_failed", &app);
+    }
+}
+
+#[test]
+fn detail_pane() {
+    for (w, h) in sizes() {
+        snap("detail", &opened(w, h, View::Detail));
+    }
+}
+
+#[test]
+fn detail_loading_and_failed() {
+    let mut app = loaded_app(80, 24, 3);
+    update(
+        &mut app,
+        Msg::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Enter,
+        )),
+    );
+    snap("detail_loading", &app);
+    app.detail.load = Load::Failed {
+        error: "Not found (404): error 100.".into(),
+        retryable: false,
+    };
+    snap("detail_failed", &app);
+}
+
+#[test]
+fn stack_trace_pane() {
+    for (w, h) in sizes() {
+        snap("stack", &opened(w, h, View::Stack));
+    }
+    let mut app = opened(80, 24, View::Stack);
+    app.stack.show_library = true;
+    app.stack.newest_first = false;
+    snap("stack_all_oldest_first", &app);
+}
+
+#[test]
+fn stack_trace_loading() {
+    let mut app = loaded_app(80, 24, 3);
+    update(
+        &mut app,
+        Msg::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Enter,
+        )),
+    );
+    app.view = View::Stack;
+    snap("stack_loading", &app);
+}
+
+#[test]
+fn help_overlay() {
+    let mut app = loaded_app(80, 24, 3);
+    app.help = true;
+    snap("help", &app);
+}
+
+#[test]
+fn url_popup() {
+    let mut app = loaded_app(80, 24, 3);
+    app.url_popup = app.selected().and_then(|e| e.url.clone());
+    snap("url_popup", &app);
+}
+
+/// Escape sequences in server strings must never reach the terminal buffer.
+#[test]
+fn escape_sequences_in_server_strings_never_reach_the_buffer() {
+    let evil = "Boom\u{1b}[2J\u{1b}]52;c;ZXZpbA==\u{7}\u{1b}]8;;http://evil\u{1b}\\x\u{9b}31m\r\nnext\u{7}";
+    for (w, h) in sizes() {
+        for view in [View::List, View::Detail, View::Stack] {
+            let mut app = opened(w, h, view);
+            for e in &mut app.list.items {
+                e.title = evil.into();
+                e.culprit = evil.into();
+                e.short_id = evil.into();
+            }
+            if let Some(d) = app.detail.data.as_mut() {
+                d.summary.title = evil.into();
+                d.message = Some(evil.into());
+            }
+            if let Some(ev) = app.event.data.as_mut() {
+                ev.exceptions[1].value = evil.into();
+                ev.exceptions[1].frames[2].context[1].code = evil.into();
+                ev.tags.push((evil.into(), evil.into()));
+                ev.breadcrumbs[0].message = Some(evil.into());
+            }
+            app.query.text = evil.into();
+            let t = render(&app);
+            for cell in t.backend().buffer().content() {
+                assert!(
+                    !cell.symbol().chars().any(|c| c.is_control()),
+                    "control character in cell {:?} ({view:?} {w}x{h})",
+                    cell.symbol()
+                );
+            }
+            let text = t.backend().to_string();
+            assert!(text.contains("Boom"), "the readable part still shows");
+        }
+    }
+}

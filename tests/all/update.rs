@@ -1,0 +1,429 @@
+//! Pure update tests: keys and results in, state and effects out. No terminal, no runtime.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use errtui::app::state::{Load, NoticeKind, View};
+use errtui::app::{Effect, Msg, update};
+use errtui::backend::BackendError;
+use errtui::model::*;
+
+use crate::common::*;
+
+fn key(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+fn code(c: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
+}
+
+#[test]
+fn starts_by_fetching_the_first_page_of_unresolved_errors() {
+    let mut app = app(80, 24);
+    let fx = errtui::app::update::init(&mut app);
+    assert_eq!(
+        fx,
+        vec![Effect::FetchList {
+            req: 1,
+            query: ListQuery::default(),
+            cursor: None,
+            append: false
+        }]
+    );
+    assert!(app.list.load.is_loading());
+}
+
+#[test]
+fn j_k_g_and_capital_g_move_the_selection_within_bounds() {
+    let mut app = loaded_app(80, 24, 5);
+    update(&mut app, key('j'));
+    update(&mut app, code(KeyCode::Down));
+    assert_eq!(app.list.selected, 2);
+    update(&mut app, key('k'));
+    assert_eq!(app.list.selected, 1);
+    update(&mut app, key('G'));
+    assert_eq!(app.list.selected, 4);
+    update(&mut app, key('j'));
+    assert_eq!(app.list.selected, 4, "stays on the last row");
+    update(&mut app, key('g'));
+    assert_eq!(app.list.selected, 0);
+    update(&mut app, key('k'));
+    assert_eq!(app.list.selected, 0);
+}
+
+#[test]
+fn enter_opens_detail_and_prefetches_the_event_then_stack_and_back() {
+    let mut app = loaded_app(80, 24, 3);
+    update(&mut app, key('j'));
+    let fx = update(&mut app, code(KeyCode::Enter));
+    assert_eq!(app.view, View::Detail);
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::FetchDetail { id, delay_ms: 0, .. } if id == "101"))
+    );
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::FetchEvent { id, .. } if id == "101"))
+    );
+    update(&mut app, code(KeyCode::Enter));
+    assert_eq!(app.view, View::Stack);
+    update(&mut app, code(KeyCode::Esc));
+    assert_eq!(app.view, View::Detail);
+    update(&mut app, key('h'));
+    assert_eq!(app.view, View::List);
+}
+
+#[test]
+fn wide_layout_follows_the_selection_with_a_debounced_detail_fetch() {
+    let mut app = loaded_app(160, 48, 3);
+    let fx = update(&mut app, key('j'));
+    assert_eq!(
+        fx,
+        vec![Effect::FetchDetail {
+            req: app.next_req - 1,
+            id: "101".into(),
+            delay_ms: 120
+        }]
+    );
+}
+
+#[test]
+fn a_stale_list_answer_is_dropped() {
+    let mut app = loaded_app(80, 24, 3);
+    let first = match update(&mut app, key('f')).as_slice() {
+        [Effect::FetchList { req, query, .. }] => {
+            assert_eq!(query.status, StatusFilter::Resolved);
+            *req
+        }
+        other => panic!("{other:?}"),
+    };
+    // The user cycles again before the first answer arrives.
+    let second = match update(&mut app, key('f')).as_slice() {
+        [Effect::FetchList { req, query, .. }] => {
+            assert_eq!(query.status, StatusFilter::Ignored);
+            *req
+        }
+        other => panic!("{other:?}"),
+    };
+    update(
+        &mut app,
+        Msg::ListLoaded {
+            req: first,
+            append: false,
+            result: Ok(Page {
+                items: vec![summary(9)],
+                next: None,
+            }),
+        },
+    );
+    assert_eq!(
+        app.list.items.len(),
+        3,
+        "stale answer ignored, old rows kept"
+    );
+    assert_eq!(app.list.load, Load::Loading { req: second });
+    update(
+        &mut app,
+        Msg::ListLoaded {
+            req: second,
+            append: false,
+            result: Ok(Page {
+                items: vec![summary(7)],
+                next: None,
+            }),
+        },
+    );
+    assert_eq!(app.list.items[0].short_id, "SHOP-7");
+}
+
+#[test]
+fn a_stale_detail_answer_for_a_previous_selection_is_dropped() {
+    let mut app = loaded_app(160, 48, 3);
+    let fx1 = update(&mut app, key('j'));
+    let fx2 = update(&mut app, key('j'));
+    let (r1, r2) = match (&fx1[0], &fx2[0]) {
+        (Effect::FetchDetail { req: a, .. }, Effect::FetchDetail { req: b, .. }) => (*a, *b),
+        other => panic!("{other:?}"),
+    };
+    update(
+        &mut app,
+        Msg::DetailLoaded {
+            req: r1,
+            id: "101".into(),
+            result: Ok(detail(1)),
+        },
+    );
+    assert!(app.detail.data.is_none());
+    update(
+        &mut app,
+        Msg::DetailLoaded {
+            req: r2,
+            id: "102".into(),
+            result: Ok(detail(2)),
+        },
+    );
+    assert_eq!(
+        app.detail.data.as_ref().map(|d| d.summary.id.as_str()),
+        Some("102")
+    );
+}
+
+#[test]
+fn paging_loads_the_next_page_as_the_selection_nears_the_end() {
+    let mut app = app(80, 24);
+    let fx = errtui::app::update::init(&mut app);
+    let Effect::FetchList { req, .. } = fx[0].clone() else {
+        panic!()
+    };
+    update(
+        &mut app,
+        Msg::ListLoaded {
+            req,
+            append: false,
+            result: Ok(Page {
+                items: (0..30).map(summary).collect(),
+                next: Some("0:30:0".into()),
+            }),
+        },
+    );
+    let mut fetched = None;
+    for _ in 0..15 {
+        for e in update(&mut app, key('j')) {
+            if let Effect::FetchList {
+                req,
+                cursor,
+                append,
+                ..
+            } = e
+            {
+                fetched = Some((req, cursor, append));
+            }
+        }
+    }
+    let (req, cursor, append) = fetched.expect("next page requested");
+    assert_eq!(cursor.as_deref(), Some("0:30:0"));
+    assert!(append);
+    update(
+        &mut app,
+        Msg::ListLoaded {
+            req,
+            append: true,
+            result: Ok(Page {
+                items: (30..40).map(summary).collect(),
+                next: None,
+            }),
+        },
+    );
+    assert_eq!(app.list.items.len(), 40);
+    assert_eq!(
+        app.list.selected, 15,
+        "selection kept while a page is appended"
+    );
+}
+
+#[test]
+fn resolve_is_optimistic_and_confirmed() {
+    let mut app = loaded_app(80, 24, 3);
+    let fx = update(&mut app, key('r'));
+    let req = match fx.as_slice() {
+        [Effect::SetStatus { req, id, status }] => {
+            assert_eq!((id.as_str(), status), ("100", &Status::Resolved));
+            *req
+        }
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(app.list.items[0].status, Status::Resolved, "shown at once");
+    let mut confirmed = summary(0);
+    confirmed.status = Status::Resolved;
+    update(
+        &mut app,
+        Msg::StatusChanged {
+            req,
+            id: "100".into(),
+            wanted: Status::Resolved,
+            result: Ok(confirmed),
+        },
+    );
+    assert!(app.pending.is_empty());
+    assert_eq!(
+        app.notice.as_ref().map(|n| n.text.as_str()),
+        Some("Resolved SHOP-0.")
+    );
+}
+
+#[test]
+fn a_refused_status_change_rolls_back_with_a_visible_message() {
+    let mut app = loaded_app(80, 24, 3);
+    update(&mut app, code(KeyCode::Enter));
+    let fx = update(&mut app, key('i'));
+    let Some(Effect::SetStatus { req, .. }) = fx.into_iter().next() else {
+        panic!()
+    };
+    assert_eq!(app.list.items[0].status, Status::Ignored);
+    let err = BackendError::Forbidden {
+        token_source: "SENTRY_AUTH_TOKEN".into(),
+        scope: "event:write".into(),
+        action: "change an error's status".into(),
+    };
+    update(
+        &mut app,
+        Msg::StatusChanged {
+            req,
+            id: "100".into(),
+            wanted: Status::Ignored,
+            result: Err(err),
+        },
+    );
+    assert_eq!(app.list.items[0].status, Status::Unresolved, "rolled back");
+    let n = app.notice.as_ref().expect("notice");
+    assert_eq!(n.kind, NoticeKind::Error);
+    assert!(
+        n.text.contains("Could not ignore SHOP-0") && n.text.contains("event:write"),
+        "{}",
+        n.text
+    );
+    assert!(n.text.contains("restored to unresolved"), "{}", n.text);
+}
+
+#[test]
+fn status_keys_explain_when_the_backend_cannot_change_status() {
+    let mut app = loaded_app(80, 24, 1);
+    app.caps.set_status = Some("GitLab has no API to change an error's status.".into());
+    let fx = update(&mut app, key('r'));
+    assert!(fx.is_empty());
+    assert_eq!(app.list.items[0].status, Status::Unresolved);
+    let text = &app.notice.as_ref().expect("notice").text;
+    assert!(
+        text.contains("GitLab has no API") && text.contains("https://sentry.example.com"),
+        "{text}"
+    );
+}
+
+#[test]
+fn search_edits_a_query_and_reloads_from_the_first_page() {
+    let mut app = loaded_app(80, 24, 3);
+    update(&mut app, key('/'));
+    for c in "Timeout x".chars() {
+        update(&mut app, key(c));
+    }
+    update(&mut app, code(KeyCode::Backspace));
+    update(&mut app, code(KeyCode::Backspace));
+    let fx = update(&mut app, code(KeyCode::Enter));
+    assert_eq!(app.query.text, "Timeout");
+    assert!(
+        matches!(&fx[..], [Effect::FetchList { query, cursor: None, append: false, .. }] if query.text == "Timeout")
+    );
+    // Esc cancels without touching the query.
+    update(&mut app, key('/'));
+    update(&mut app, key('z'));
+    let fx = update(&mut app, code(KeyCode::Esc));
+    assert!(fx.is_empty());
+    assert_eq!(app.query.text, "Timeout");
+    assert!(app.input.is_none());
+    // While typing, letters are text, not commands.
+    update(&mut app, key('/'));
+    let fx = update(&mut app, key('q'));
+    assert!(fx.is_empty() && !app.quit);
+}
+
+#[test]
+fn sort_cycles_through_all_four_orders() {
+    let mut app = loaded_app(80, 24, 1);
+    let mut seen = vec![];
+    for _ in 0..4 {
+        update(&mut app, key('s'));
+        seen.push(app.query.sort);
+    }
+    assert_eq!(
+        seen,
+        vec![Sort::FirstSeen, Sort::Events, Sort::Users, Sort::LastSeen]
+    );
+}
+
+#[test]
+fn a_failed_load_keeps_the_rows_and_says_why() {
+    let mut app = loaded_app(80, 24, 3);
+    let fx = update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)),
+    );
+    let Some(Effect::FetchList { req, .. }) = fx.into_iter().next() else {
+        panic!()
+    };
+    let err = BackendError::Timeout {
+        host: "sentry.example.com".into(),
+        secs: 30,
+    };
+    update(
+        &mut app,
+        Msg::ListLoaded {
+            req,
+            append: false,
+            result: Err(err),
+        },
+    );
+    assert_eq!(app.list.items.len(), 3);
+    assert!(matches!(
+        app.list.load,
+        Load::Failed {
+            retryable: true,
+            ..
+        }
+    ));
+    assert!(
+        app.notice
+            .as_ref()
+            .expect("notice")
+            .text
+            .contains("timed out")
+    );
+}
+
+#[test]
+fn open_link_shows_the_url_when_no_local_browser_and_copy_emits_osc52() {
+    let mut app = loaded_app(80, 24, 1);
+    app.local_browser = false;
+    let fx = update(&mut app, key('o'));
+    assert!(fx.is_empty());
+    assert_eq!(
+        app.url_popup.as_deref(),
+        Some("https://sentry.example.com/organizations/acme/issues/100/")
+    );
+    update(&mut app, key('x'));
+    assert!(app.url_popup.is_none());
+    app.local_browser = true;
+    let fx = update(&mut app, key('o'));
+    assert!(matches!(&fx[..], [Effect::OpenUrl(u)] if u.ends_with("/issues/100/")));
+    let fx = update(&mut app, key('y'));
+    assert!(matches!(&fx[..], [Effect::Copy(u)] if u.ends_with("/issues/100/")));
+}
+
+#[test]
+fn quit_and_help() {
+    let mut app = loaded_app(80, 24, 1);
+    update(&mut app, key('?'));
+    assert!(app.help);
+    update(&mut app, key('j'));
+    assert!(!app.help, "any key closes help");
+    let fx = update(&mut app, key('q'));
+    assert!(app.quit);
+    assert_eq!(fx, vec![Effect::Quit]);
+}
+
+#[test]
+fn ticks_redraw_only_when_something_changes_and_expire_notices() {
+    let mut app = loaded_app(80, 24, 1);
+    app.dirty = false;
+    update(
+        &mut app,
+        Msg::Tick(now() + chrono::Duration::milliseconds(100)),
+    );
+    assert!(!app.dirty, "idle tick draws nothing");
+    update(&mut app, key('r'));
+    app.dirty = false;
+    update(
+        &mut app,
+        Msg::Tick(now() + chrono::Duration::milliseconds(200)),
+    );
+    assert!(app.dirty, "spinner moves while a request is in flight");
+    update(&mut app, Msg::Tick(now() + chrono::Duration::seconds(9)));
+    assert!(app.notice.is_none());
+}
