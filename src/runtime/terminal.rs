@@ -81,9 +81,9 @@ impl TerminalGuard {
         // Lay an OSC 8 hyperlink over the URL the popup shows, so it is clickable over SSH.
         if let (Some(area), Some(url)) = (link_area, &app.url_popup) {
             let url = crate::text::sanitize(url);
-            let shown = crate::text::truncate(&url, area.width.saturating_sub(2) as usize);
+            let shown = crate::text::truncate(&url, area.width as usize);
             let out = self.terminal.backend_mut();
-            execute!(out, cursor::MoveTo(area.x + 1, area.y))?;
+            execute!(out, cursor::MoveTo(area.x, area.y))?;
             write!(out, "\x1b]8;;{url}\x1b\\{shown}\x1b]8;;\x1b\\")?;
             out.flush()?;
         }

@@ -55,24 +55,25 @@ pub fn draw(f: &mut Frame, app: &App) {
 }
 
 fn draw_header(f: &mut Frame, app: &App, area: Rect) {
-    let mut spans = vec![
-        Span::styled(" errtui ", theme::key()),
-        Span::styled(sanitize(&app.source), theme::dim()),
-        Span::raw("  "),
-        Span::styled(format!("[{}]", app.query.status.as_str()), theme::bold()),
-        Span::raw(format!(" sort: {}", app.query.sort.label())),
-    ];
+    // Most important first: narrow terminals cut from the right.
+    let mut spans = vec![Span::styled(" errtui ", theme::key())];
+    if app.loading() {
+        spans.push(Span::styled(
+            format!("{} loading ", SPINNER[app.spinner % SPINNER.len()]),
+            theme::info(),
+        ));
+    }
+    spans.push(Span::styled(
+        format!("[{}]", app.query.status.as_str()),
+        theme::bold(),
+    ));
+    spans.push(Span::raw(format!(" sort: {}", app.query.sort.label())));
     if !app.query.text.is_empty() {
         spans.push(Span::raw("  search: "));
         spans.push(Span::styled(sanitize(&app.query.text), theme::info()));
     }
-    if app.loading() {
-        spans.push(Span::raw("  "));
-        spans.push(Span::styled(
-            format!("{} loading", SPINNER[app.spinner % SPINNER.len()]),
-            theme::info(),
-        ));
-    }
+    spans.push(Span::raw("  "));
+    spans.push(Span::styled(sanitize(&app.source), theme::dim()));
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
@@ -141,7 +142,7 @@ fn draw_url_popup(f: &mut Frame, url: &str) {
     let text = vec![
         Line::default(),
         Line::from(Span::styled(
-            truncate(url, inner.width.saturating_sub(2) as usize),
+            truncate(url, url_popup_link_area(f.area(), url).width as usize),
             theme::info(),
         )),
         Line::default(),
