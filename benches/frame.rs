@@ -51,13 +51,7 @@ fn main() {
             platform: Some("javascript".into()),
         })
         .collect();
-    let caps = Capabilities {
-        name: "Sentry",
-        set_status: None,
-        status_filters: StatusFilter::ALL.to_vec(),
-        sorts: Sort::ALL.to_vec(),
-        search: true,
-    };
+    let caps = Capabilities::full("Sentry");
     let mut app = App::new(caps, "Sentry · bench".into(), now);
     let fx = errtui::app::update::init(&mut app);
     let Some(errtui::app::Effect::FetchList { req, .. }) = fx.into_iter().next() else {

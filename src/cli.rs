@@ -7,9 +7,10 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::backend::gitlab::GitlabBackend;
 use crate::backend::sentry::SentryBackend;
 use crate::backend::{Backend, Secret};
-use crate::config::{self, Flags};
+use crate::config::{self, BackendKind, Flags, Target};
 use crate::demo::{self, DemoOptions};
 use crate::model::{ErrorSummary, ListQuery, Sort, Status, StatusFilter};
 use crate::text::{fit, fit_right, sanitize};
@@ -29,26 +30,38 @@ pub struct Cli {
 
 #[derive(Args, Debug, Clone, Default)]
 pub struct Global {
-    /// Server URL [env: SENTRY_URL; default: https://sentry.io]
+    /// Which server: sentry (default) or gitlab (default when only GITLAB_* variables are set)
+    #[arg(long, global = true, value_enum)]
+    pub backend: Option<BackendArg>,
+    /// Server URL [env: SENTRY_URL or GITLAB_HOST; default: https://sentry.io or https://gitlab.com]
     #[arg(long, global = true)]
     pub url: Option<String>,
     /// Organization slug [env: SENTRY_ORG]
     #[arg(long, global = true)]
     pub org: Option<String>,
-    /// Project slug or numeric id [env: SENTRY_PROJECT]
+    /// Sentry: project slug or id [env: SENTRY_PROJECT]. GitLab: group/sub/project or id
     #[arg(long, global = true)]
     pub project: Option<String>,
-    /// Auth token; prefer the SENTRY_AUTH_TOKEN variable, which stays out of shell history
-    #[arg(long, global = true, hide_env_values = true)]
+    /// Token for the server; prefer SENTRY_AUTH_TOKEN / GITLAB_TOKEN, which stay out of shell history
+    #[arg(long, global = true)]
     pub auth_token: Option<String>,
+    /// GitLab backend: a Sentry token for status changes, sent to the project's Sentry only [env: SENTRY_AUTH_TOKEN]
+    #[arg(long, global = true)]
+    pub sentry_token: Option<String>,
     /// Write a debug log to this file [env: ERRTUI_LOG]
     #[arg(long, global = true)]
     pub log_file: Option<std::path::PathBuf>,
 }
 
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackendArg {
+    Sentry,
+    Gitlab,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Open the TUI on an embedded demo server: no account needed
+    /// Open the TUI on an embedded demo server: no account needed (--backend gitlab for GitLab)
     Demo(DemoArgs),
     /// Serve the demo's Sentry-compatible API for scripts and other clients
     DemoServer {
@@ -92,6 +105,49 @@ pub enum Command {
     Unresolve {
         #[arg(required = true)]
         ids: Vec<String>,
+    },
+    /// The project's error-tracking settings (GitLab)
+    Settings {
+        #[command(subcommand)]
+        action: Option<SettingsAction>,
+        #[arg(long, global = true)]
+        json: bool,
+    },
+    /// The project's client keys (DSNs)
+    Keys {
+        #[command(subcommand)]
+        action: Option<KeysAction>,
+        #[arg(long, global = true)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum SettingsAction {
+    /// Show the settings (the default)
+    Show,
+    /// Turn error tracking on
+    Enable,
+    /// Turn error tracking off
+    Disable,
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum KeysAction {
+    /// List the keys and their DSNs (the default)
+    List,
+    /// Create a key
+    Create {
+        /// A name for the key (Sentry only)
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Delete a key: asks on a terminal, needs --yes otherwise
+    Delete {
+        id: String,
+        /// Delete without asking
+        #[arg(long)]
+        yes: bool,
     },
 }
 
@@ -159,9 +215,13 @@ pub fn main() -> ExitCode {
     };
     match rt.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
+        Err(Failure::Fail(e)) => {
             eprintln!("errtui: {e}");
             ExitCode::from(1)
+        }
+        Err(Failure::Usage(e)) => {
+            eprintln!("errtui: {e}");
+            ExitCode::from(2)
         }
     }
 }
@@ -193,18 +253,30 @@ fn env(k: &str) -> Option<String> {
 
 fn flags(g: &Global) -> Flags {
     Flags {
+        backend: g.backend.map(|b| match b {
+            BackendArg::Sentry => BackendKind::Sentry,
+            BackendArg::Gitlab => BackendKind::Gitlab,
+        }),
         url: g.url.clone(),
         org: g.org.clone(),
         project: g.project.clone(),
         auth_token: g.auth_token.clone(),
+        sentry_token: g.sentry_token.clone(),
     }
 }
 
 pub fn backend_from(g: &Global) -> Result<Arc<dyn Backend>, String> {
-    let t = config::sentry_target(&flags(g), &env)?;
-    let b = SentryBackend::new(&t.url, &t.org, t.project.as_deref(), t.token)
-        .map_err(|e| e.to_string())?;
-    Ok(Arc::new(b))
+    let b: Arc<dyn Backend> = match config::target(&flags(g), &env)? {
+        Target::Sentry(t) => Arc::new(
+            SentryBackend::new(&t.url, &t.org, t.project.as_deref(), t.token)
+                .map_err(|e| e.to_string())?,
+        ),
+        Target::Gitlab(t) => Arc::new(
+            GitlabBackend::new(&t.url, &t.project, t.token, t.sentry_token)
+                .map_err(|e| e.to_string())?,
+        ),
+    };
+    Ok(b)
 }
 
 async fn start_demo(args: &DemoArgs, port: u16) -> Result<demo::DemoServer, String> {
@@ -216,27 +288,84 @@ async fn start_demo(args: &DemoArgs, port: u16) -> Result<demo::DemoServer, Stri
     .await
 }
 
-pub async fn run(cli: Cli) -> Result<(), String> {
+/// How a command failed: exit 1, or exit 2 for a usage problem.
+#[derive(Debug)]
+pub enum Failure {
+    Fail(String),
+    Usage(String),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Fail(s) | Failure::Usage(s) => f.write_str(s),
+        }
+    }
+}
+
+impl From<String> for Failure {
+    fn from(s: String) -> Self {
+        Failure::Fail(s)
+    }
+}
+
+impl From<crate::backend::BackendError> for Failure {
+    fn from(e: crate::backend::BackendError) -> Self {
+        Failure::Fail(e.to_string())
+    }
+}
+
+fn print(text: &str) -> Result<(), Failure> {
+    std::io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .map_err(|e| Failure::Fail(format!("could not write the output: {e}")))
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Result<String, Failure> {
+    serde_json::to_string_pretty(v)
+        .map(|s| s + "\n")
+        .map_err(|e| Failure::Fail(e.to_string()))
+}
+
+pub async fn run(cli: Cli) -> Result<(), Failure> {
+    let g = &cli.global;
     match cli.command {
-        None => crate::runtime::run(backend_from(&cli.global)?).await,
+        None => Ok(crate::runtime::run(backend_from(g)?).await?),
         Some(Command::Demo(args)) => {
             let server = start_demo(&args, 0).await?;
-            let b = SentryBackend::new(
-                &server.url(),
-                demo::data::ORG,
-                Some(demo::data::PROJECT),
-                Secret::new("demo", "the demo"),
-            )
-            .map_err(|e| e.to_string())?;
-            crate::runtime::run(Arc::new(b)).await
+            let b: Arc<dyn Backend> = match g.backend {
+                Some(BackendArg::Gitlab) => Arc::new(
+                    GitlabBackend::new(
+                        &server.url(),
+                        demo::data::GITLAB_PROJECT,
+                        Secret::new("demo", "the demo"),
+                        Some(Secret::new("demo", "the demo")),
+                    )
+                    .map_err(|e| e.to_string())?,
+                ),
+                _ => Arc::new(
+                    SentryBackend::new(
+                        &server.url(),
+                        demo::data::ORG,
+                        Some(demo::data::PROJECT),
+                        Secret::new("demo", "the demo"),
+                    )
+                    .map_err(|e| e.to_string())?,
+                ),
+            };
+            Ok(crate::runtime::run(b).await?)
         }
         Some(Command::DemoServer { port, demo: args }) => {
             let server = start_demo(&args, port).await?;
             println!("listening on {}", server.url());
             let _ = std::io::stdout().flush();
             eprintln!(
-                "org `demo`, project `demo`; any non-empty bearer token works. Ctrl-C stops.\n  e.g. SENTRY_URL={} SENTRY_ORG=demo SENTRY_PROJECT=demo SENTRY_AUTH_TOKEN=x errtui list",
-                server.url()
+                "Sentry: org `demo`, project `demo`; GitLab: project `{}`. Any non-empty token works. Ctrl-C stops.\n  e.g. SENTRY_URL={} SENTRY_ORG=demo SENTRY_PROJECT=demo SENTRY_AUTH_TOKEN=x errtui list\n       GITLAB_HOST={} GITLAB_TOKEN=x errtui --project {} settings",
+                demo::data::GITLAB_PROJECT,
+                server.url(),
+                server.url(),
+                demo::data::GITLAB_PROJECT
             );
             tokio::signal::ctrl_c()
                 .await
@@ -250,38 +379,214 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             limit,
             json,
         }) => {
-            let b = backend_from(&cli.global)?;
+            let b = backend_from(g)?;
             let q = ListQuery {
                 status: status.into(),
                 text: query,
                 sort: sort.into(),
             };
             let items = list_all(b.as_ref(), &q, limit).await?;
-            let mut out = std::io::stdout().lock();
-            let text = if json {
-                serde_json::to_string_pretty(&items).map_err(|e| e.to_string())? + "\n"
+            print(&if json {
+                to_json(&items)?
             } else {
                 table(&items, chrono::Utc::now())
-            };
-            out.write_all(text.as_bytes()).map_err(|e| e.to_string())
+            })
         }
         Some(Command::Show { id, json }) => {
-            let b = backend_from(&cli.global)?;
-            let (detail, event) = tokio::join!(b.detail(&id), b.latest_event(&id));
-            let detail = detail.map_err(|e| e.to_string())?;
-            let event = event.map_err(|e| format!("could not load the latest event: {e}"))?;
-            let text = if json {
+            let b = backend_from(g)?;
+            let detail = patiently(b.as_ref(), || b.detail(&id)).await?;
+            let event = patiently(b.as_ref(), || b.latest_event(&id))
+                .await
+                .map_err(|e| Failure::Fail(format!("could not load the latest event: {e}")))?;
+            print(&if json {
                 show_json(&detail, &event)?
             } else {
                 show_text(&detail, &event, chrono::Utc::now())
-            };
-            std::io::stdout()
-                .write_all(text.as_bytes())
-                .map_err(|e| e.to_string())
+            })
         }
-        Some(Command::Resolve { ids }) => change(&cli.global, &ids, Status::Resolved).await,
-        Some(Command::Ignore { ids }) => change(&cli.global, &ids, Status::Ignored).await,
-        Some(Command::Unresolve { ids }) => change(&cli.global, &ids, Status::Unresolved).await,
+        Some(Command::Resolve { ids }) => change(g, &ids, Status::Resolved).await,
+        Some(Command::Ignore { ids }) => change(g, &ids, Status::Ignored).await,
+        Some(Command::Unresolve { ids }) => change(g, &ids, Status::Unresolved).await,
+        Some(Command::Settings { action, json }) => {
+            let b = backend_from(g)?;
+            let s = match action.unwrap_or(SettingsAction::Show) {
+                SettingsAction::Show => b.settings().await?,
+                SettingsAction::Enable => {
+                    let s = b.set_settings(true, None).await?;
+                    eprintln!("Error tracking is now on.");
+                    s
+                }
+                SettingsAction::Disable => {
+                    let s = b.set_settings(false, None).await?;
+                    eprintln!("Error tracking is now off.");
+                    s
+                }
+            };
+            print(&if json {
+                to_json(&s)?
+            } else {
+                settings_text(&s)
+            })
+        }
+        Some(Command::Keys { action, json }) => {
+            keys(g, action.unwrap_or(KeysAction::List), json).await
+        }
+    }
+}
+
+async fn keys(g: &Global, action: KeysAction, json: bool) -> Result<(), Failure> {
+    let b = backend_from(g)?;
+    match action {
+        KeysAction::List => {
+            let keys = b.list_keys().await?;
+            print(&if json {
+                to_json(&keys)?
+            } else {
+                keys_table(&keys)
+            })
+        }
+        KeysAction::Create { name } => {
+            let k = b.create_key(name.as_deref()).await?;
+            eprintln!("Created client key {}.", sanitize(&k.id));
+            print(&if json {
+                to_json(&k)?
+            } else {
+                keys_table(std::slice::from_ref(&k))
+            })
+        }
+        KeysAction::Delete { id, yes } => {
+            let keys = b.list_keys().await?;
+            let Some(key) = keys.iter().find(|k| k.id == id || k.public_key == id) else {
+                return Err(Failure::Fail(format!(
+                    "No client key `{}` in this project.",
+                    sanitize(&id)
+                )));
+            };
+            let last_active = key.active && keys.iter().filter(|k| k.active).count() == 1;
+            if !yes {
+                confirm_delete(key, last_active)?;
+            }
+            let deleted = b.delete_key(&key.id).await?;
+            eprintln!(
+                "Deleted client key {} ({}).",
+                sanitize(&deleted.id),
+                sanitize(&deleted.public_key)
+            );
+            if json {
+                print(&to_json(&deleted)?)
+            } else {
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Asks on a terminal; refuses (usage error) when nobody can answer.
+fn confirm_delete(key: &crate::model::ClientKey, last_active: bool) -> Result<(), Failure> {
+    use std::io::IsTerminal;
+    let what = format!(
+        "client key {} ({}{})",
+        sanitize(&key.id),
+        sanitize(&key.public_key),
+        key.name
+            .as_deref()
+            .map(|n| format!(", \"{}\"", sanitize(n)))
+            .unwrap_or_default()
+    );
+    if !std::io::stdin().is_terminal() {
+        return Err(Failure::Usage(format!(
+            "Not deleting {what} without confirmation: pass --yes to delete when not on a terminal."
+        )));
+    }
+    let mut err = std::io::stderr().lock();
+    if last_active {
+        let _ = writeln!(
+            err,
+            "Warning: this is the project's last active key. Applications using it will stop reporting errors."
+        );
+    }
+    let _ = write!(
+        err,
+        "Delete {what}? Applications using its DSN will stop reporting. Type 'yes' to delete: "
+    );
+    let _ = err.flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .map_err(|e| Failure::Fail(format!("could not read the answer: {e}")))?;
+    if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+        Ok(())
+    } else {
+        Err(Failure::Fail("Not deleted.".into()))
+    }
+}
+
+fn settings_text(s: &crate::model::TrackingSettings) -> String {
+    let opt = |v: &Option<String>| v.as_deref().map(sanitize).unwrap_or_else(|| "—".into());
+    format!(
+        "Error tracking  {}\nBackend         {}\nSentry project  {}\nSentry URL      {}\nAPI URL         {}\n",
+        if s.active { "on" } else { "off" },
+        if s.integrated {
+            "GitLab integrated"
+        } else {
+            "Sentry"
+        },
+        opt(&s.project_name),
+        opt(&s.sentry_external_url),
+        opt(&s.api_url)
+    )
+}
+
+fn keys_table(keys: &[crate::model::ClientKey]) -> String {
+    if keys.is_empty() {
+        return "No client keys.\n".into();
+    }
+    let id_w = keys
+        .iter()
+        .map(|k| crate::text::width(&sanitize(&k.id)))
+        .max()
+        .unwrap_or(2)
+        .clamp(2, 34);
+    let mut out = format!("{}  {}  DSN\n", fit("ID", id_w), fit("ACTIVE", 6));
+    for k in keys {
+        out.push_str(&format!(
+            "{}  {}  {}\n",
+            fit(&sanitize(&k.id), id_w),
+            fit(if k.active { "yes" } else { "no" }, 6),
+            k.dsn.as_deref().map(sanitize).unwrap_or_else(|| "—".into())
+        ));
+    }
+    out
+}
+
+/// Runs a read, waiting while GitLab warms its cache (as the TUI does), for a bounded time.
+pub async fn patiently<T, F, Fut>(b: &dyn Backend, mut f: F) -> Result<T, Failure>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = crate::backend::Result<T>>,
+{
+    let start = std::time::Instant::now();
+    let mut attempt = 0u64;
+    loop {
+        match f().await {
+            Err(crate::backend::BackendError::Warming) => {
+                attempt += 1;
+                if start.elapsed()
+                    >= Duration::from_secs(crate::app::update::WARM_LIMIT_SECS as u64)
+                {
+                    let why = b.diagnose().await.unwrap_or_default();
+                    return Err(Failure::Fail(format!(
+                        "{} {why}",
+                        crate::app::update::NOT_AVAILABLE
+                    )));
+                }
+                if attempt == 1 {
+                    eprintln!("GitLab is fetching errors from Sentry…");
+                }
+                tokio::time::sleep(Duration::from_millis((1000 * attempt).min(4000))).await;
+            }
+            other => return other.map_err(Failure::from),
+        }
     }
 }
 
@@ -290,14 +595,12 @@ pub async fn list_all(
     b: &dyn Backend,
     q: &ListQuery,
     limit: usize,
-) -> Result<Vec<ErrorSummary>, String> {
+) -> Result<Vec<ErrorSummary>, Failure> {
     let mut items: Vec<ErrorSummary> = Vec::new();
     let mut cursor: Option<String> = None;
     while items.len() < limit {
-        let page = b
-            .list(q, cursor.as_deref(), (limit - items.len()).min(100))
-            .await
-            .map_err(|e| e.to_string())?;
+        let want = (limit - items.len()).min(100);
+        let page = patiently(b, || b.list(q, cursor.as_deref(), want)).await?;
         let got = page.items.len();
         items.extend(page.items);
         match page.next {
@@ -309,10 +612,10 @@ pub async fn list_all(
     Ok(items)
 }
 
-async fn change(g: &Global, ids: &[String], status: Status) -> Result<(), String> {
+async fn change(g: &Global, ids: &[String], status: Status) -> Result<(), Failure> {
     let b = backend_from(g)?;
-    if let Some(reason) = b.capabilities().set_status {
-        return Err(reason);
+    if let Some(reason) = b.probe().await.set_status {
+        return Err(Failure::Fail(reason));
     }
     let mut failed = 0;
     for id in ids {
@@ -335,7 +638,10 @@ async fn change(g: &Global, ids: &[String], status: Status) -> Result<(), String
         }
     }
     if failed > 0 {
-        Err(format!("{failed} of {} changes failed", ids.len()))
+        Err(Failure::Fail(format!(
+            "{failed} of {} changes failed",
+            ids.len()
+        )))
     } else {
         Ok(())
     }
@@ -381,13 +687,11 @@ pub fn table(items: &[ErrorSummary], now: chrono::DateTime<chrono::Utc>) -> Stri
     out
 }
 
-fn show_json(d: &crate::model::ErrorDetail, ev: &crate::model::Event) -> Result<String, String> {
+fn show_json(d: &crate::model::ErrorDetail, ev: &crate::model::Event) -> Result<String, Failure> {
     let mut v = serde_json::to_value(d).map_err(|e| e.to_string())?;
+    let exceptions = serde_json::to_value(&ev.exceptions).map_err(|e| e.to_string())?;
     if let Some(obj) = v.as_object_mut() {
-        obj.insert(
-            "exceptions".into(),
-            serde_json::to_value(&ev.exceptions).map_err(|e| e.to_string())?,
-        );
+        obj.insert("exceptions".into(), exceptions);
         obj.insert(
             "event".into(),
             serde_json::json!({
@@ -402,9 +706,7 @@ fn show_json(d: &crate::model::ErrorDetail, ev: &crate::model::Event) -> Result<
             }),
         );
     }
-    serde_json::to_string_pretty(&v)
-        .map(|s| s + "\n")
-        .map_err(|e| e.to_string())
+    to_json(&v)
 }
 
 fn show_text(

@@ -3,12 +3,109 @@
 
 use crate::backend::Secret;
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackendKind {
+    Sentry,
+    Gitlab,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Flags {
+    pub backend: Option<BackendKind>,
     pub url: Option<String>,
     pub org: Option<String>,
     pub project: Option<String>,
     pub auth_token: Option<String>,
+    pub sentry_token: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct GitlabTarget {
+    pub url: String,
+    pub project: String,
+    pub token: Secret,
+    /// For status changes, sent to the project's Sentry only.
+    pub sentry_token: Option<Secret>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Target {
+    Sentry(SentryTarget),
+    Gitlab(GitlabTarget),
+}
+
+pub const DEFAULT_GITLAB_URL: &str = "https://gitlab.com";
+
+fn non_empty(v: Option<String>) -> Option<String> {
+    v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+/// `--backend` wins; otherwise GitLab when GitLab variables are set and nothing names a Sentry
+/// organization or server, else Sentry.
+pub fn backend_kind(flags: &Flags, env: &dyn Fn(&str) -> Option<String>) -> BackendKind {
+    if let Some(k) = flags.backend {
+        return k;
+    }
+    let set = |k: &str| non_empty(env(k)).is_some();
+    let gitlab = set("GITLAB_TOKEN") || set("GITLAB_HOST");
+    let sentry = set("SENTRY_ORG") || set("SENTRY_URL") || flags.org.is_some();
+    if gitlab && !sentry {
+        BackendKind::Gitlab
+    } else {
+        BackendKind::Sentry
+    }
+}
+
+pub fn target(flags: &Flags, env: &dyn Fn(&str) -> Option<String>) -> Result<Target, String> {
+    match backend_kind(flags, env) {
+        BackendKind::Sentry => sentry_target(flags, env).map(Target::Sentry),
+        BackendKind::Gitlab => gitlab_target(flags, env).map(Target::Gitlab),
+    }
+}
+
+pub fn gitlab_target(
+    flags: &Flags,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<GitlabTarget, String> {
+    let mut url = non_empty(flags.url.clone())
+        .or_else(|| non_empty(env("GITLAB_HOST")))
+        .unwrap_or_else(|| DEFAULT_GITLAB_URL.to_string());
+    // glab accepts a bare host name in GITLAB_HOST.
+    if !url.contains("://") {
+        url = format!("https://{url}");
+    }
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return Err(format!(
+            "The GitLab URL `{url}` must start with http:// or https:// (from --url or GITLAB_HOST)."
+        ));
+    }
+    let project = non_empty(flags.project.clone()).ok_or(
+        "No GitLab project given: pass --project group/sub/project (its full path, or its numeric id).",
+    )?;
+    let token = match (
+        non_empty(flags.auth_token.clone()),
+        non_empty(env("GITLAB_TOKEN")),
+    ) {
+        (Some(t), _) => Secret::new(t, "--auth-token"),
+        (None, Some(t)) => Secret::new(t, "GITLAB_TOKEN"),
+        _ => {
+            return Err("No GitLab token: set GITLAB_TOKEN (or pass --auth-token) to a personal access token with the `read_api` scope (`api` to change settings and keys).".into());
+        }
+    };
+    let sentry_token = match (
+        non_empty(flags.sentry_token.clone()),
+        non_empty(env("SENTRY_AUTH_TOKEN")),
+    ) {
+        (Some(t), _) => Some(Secret::new(t, "--sentry-token")),
+        (None, Some(t)) => Some(Secret::new(t, "SENTRY_AUTH_TOKEN")),
+        _ => None,
+    };
+    Ok(GitlabTarget {
+        url: url.trim_end_matches('/').to_string(),
+        project: project.trim_matches('/').to_string(),
+        token,
+        sentry_token,
+    })
 }
 
 #[derive(Debug, Clone)]
@@ -86,6 +183,54 @@ mod tests {
             (t.org.as_str(), t.url.as_str()),
             ("flag-org", "https://sentry.example.com")
         );
+    }
+
+    #[test]
+    fn gitlab_is_chosen_when_only_gitlab_variables_are_set() {
+        let gl = env_of(&[("GITLAB_TOKEN", "glpat-x"), ("SENTRY_AUTH_TOKEN", "s")]);
+        assert_eq!(backend_kind(&Flags::default(), &gl), BackendKind::Gitlab);
+        let both = env_of(&[("GITLAB_TOKEN", "glpat-x"), ("SENTRY_ORG", "acme")]);
+        assert_eq!(backend_kind(&Flags::default(), &both), BackendKind::Sentry);
+        assert_eq!(
+            backend_kind(&Flags::default(), &env_of(&[])),
+            BackendKind::Sentry
+        );
+        let flags = Flags {
+            backend: Some(BackendKind::Gitlab),
+            project: Some("g/s/p".into()),
+            ..Flags::default()
+        };
+        let t = gitlab_target(
+            &flags,
+            &env_of(&[
+                ("GITLAB_HOST", "gitlab.example.com"),
+                ("GITLAB_TOKEN", "glpat-x"),
+                ("SENTRY_AUTH_TOKEN", "s"),
+            ]),
+        )
+        .expect("target");
+        assert_eq!(t.url, "https://gitlab.example.com");
+        assert_eq!(t.project, "g/s/p");
+        assert_eq!(t.token.source, "GITLAB_TOKEN");
+        assert_eq!(
+            t.sentry_token.map(|s| s.source),
+            Some("SENTRY_AUTH_TOKEN".into())
+        );
+        let e = gitlab_target(
+            &Flags {
+                project: Some("p".into()),
+                ..Flags::default()
+            },
+            &env_of(&[]),
+        )
+        .expect_err("no token");
+        assert!(
+            e.contains("GITLAB_TOKEN") && e.contains("--auth-token"),
+            "{e}"
+        );
+        let e = gitlab_target(&Flags::default(), &env_of(&[("GITLAB_TOKEN", "x")]))
+            .expect_err("no project");
+        assert!(e.contains("--project"), "{e}");
     }
 
     #[test]

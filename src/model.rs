@@ -296,5 +296,45 @@ pub struct Capabilities {
     /// Filters the list can apply.
     pub status_filters: Vec<StatusFilter>,
     pub sorts: Vec<Sort>,
+    /// Why the status filter is limited, when it is.
+    pub status_filter_note: Option<String>,
     pub search: bool,
+}
+
+impl Capabilities {
+    /// Everything a Sentry server offers.
+    pub fn full(name: &'static str) -> Capabilities {
+        Capabilities {
+            name,
+            set_status: None,
+            status_filters: StatusFilter::ALL.to_vec(),
+            sorts: Sort::ALL.to_vec(),
+            status_filter_note: None,
+            search: true,
+        }
+    }
+}
+
+/// A project's error-tracking settings, with GitLab's field names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TrackingSettings {
+    pub active: bool,
+    pub integrated: bool,
+    pub project_name: Option<String>,
+    pub sentry_external_url: Option<String>,
+    pub api_url: Option<String>,
+}
+
+/// A client key: how applications send errors (its DSN is a secret of sorts).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClientKey {
+    /// The id the API addresses the key by (GitLab: a number; Sentry: the public key).
+    pub id: String,
+    pub name: Option<String>,
+    pub active: bool,
+    pub public_key: String,
+    pub dsn: Option<String>,
+    pub created: Option<Timestamp>,
+    /// Events allowed per window, when limited: (count, window seconds).
+    pub rate_limit: Option<(u64, u64)>,
 }

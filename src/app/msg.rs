@@ -1,7 +1,9 @@
 use crossterm::event::KeyEvent;
 
 use crate::backend::BackendError;
-use crate::model::{ErrorDetail, ErrorSummary, Event, ListQuery, Page, Status, Timestamp};
+use crate::model::{
+    Capabilities, ErrorDetail, ErrorSummary, Event, ListQuery, Page, Status, Timestamp,
+};
 
 /// Request ids: each result carries the id of the request it answers, so stale answers drop.
 pub type ReqId = u64;
@@ -33,6 +35,10 @@ pub enum Msg {
         wanted: Status,
         result: Result<ErrorSummary, BackendError>,
     },
+    /// What the backend found it can do, after asking the server.
+    Probed(Capabilities),
+    /// Why data stays unavailable, as far as the backend can tell.
+    Diagnosed(String),
     /// The runtime could not do something the user asked for (open a browser, copy).
     EffectFailed(String),
 }
@@ -44,6 +50,8 @@ pub enum Effect {
         query: ListQuery,
         cursor: Option<String>,
         append: bool,
+        /// Non-zero when polling GitLab while it warms its cache.
+        delay_ms: u64,
     },
     /// `delay_ms` debounces fetches that follow the selection: a newer one aborts it unsent.
     FetchDetail {
@@ -54,12 +62,17 @@ pub enum Effect {
     FetchEvent {
         req: ReqId,
         id: String,
+        delay_ms: u64,
     },
     SetStatus {
         req: ReqId,
         id: String,
         status: Status,
     },
+    /// Ask the backend what it can do (GitLab: can status changes go to Sentry?).
+    Probe,
+    /// Ask the backend why data is not available.
+    Diagnose,
     /// Copy to the user's clipboard with OSC 52.
     Copy(String),
     /// Open in a local browser.

@@ -32,12 +32,20 @@ impl Load {
     }
 }
 
+/// GitLab answered `null`: polling until it has the data or the time is up.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Warming {
+    pub since: Timestamp,
+    pub attempts: u32,
+}
+
 /// One fetched thing for one error id (detail or event).
 #[derive(Debug, Clone)]
 pub struct Slot<T> {
     pub id: Option<String>,
     pub data: Option<T>,
     pub load: Load,
+    pub warming: Option<Warming>,
 }
 
 impl<T> Default for Slot<T> {
@@ -46,6 +54,7 @@ impl<T> Default for Slot<T> {
             id: None,
             data: None,
             load: Load::Idle,
+            warming: None,
         }
     }
 }
@@ -60,6 +69,7 @@ pub struct ListPane {
     pub selected: usize,
     /// Has the list ever loaded? "Empty" and "not loaded yet" are different screens.
     pub loaded_once: bool,
+    pub warming: Option<Warming>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -172,6 +182,8 @@ pub struct App {
     /// A URL shown because no local browser can open it (over SSH).
     pub url_popup: Option<String>,
     pub notice: Option<Notice>,
+    /// Why data is not available, when the backend could find out.
+    pub diagnosis: Option<String>,
     pub pending: HashMap<String, PendingStatus>,
     pub next_req: ReqId,
     pub spinner: usize,
@@ -212,6 +224,7 @@ impl App {
             help: false,
             url_popup: None,
             notice: None,
+            diagnosis: None,
             pending: HashMap::new(),
             next_req: 1,
             spinner: 0,

@@ -5,18 +5,43 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::keymap::{self, Action};
 use super::msg::{Effect, Msg};
 use super::state::*;
-use crate::model::{Status, StatusFilter};
+use crate::backend::BackendError;
+use crate::model::{Status, StatusFilter, Timestamp};
 
 /// How long a notice stays in the status line.
 const NOTICE_SECS: i64 = 8;
 /// Debounce for the detail that follows the list selection in the wide layout.
 const FOLLOW_DELAY_MS: u64 = 120;
+/// How long to keep asking GitLab while it answers `null`.
+pub const WARM_LIMIT_SECS: i64 = 20;
+pub const NOT_AVAILABLE: &str = "GitLab did not make this data available after 20 s of asking.";
 
 /// The effects to run when the app starts.
 pub fn init(app: &mut App) -> Vec<Effect> {
     let mut fx = Vec::new();
     load_list(app, false, &mut fx);
+    fx.push(Effect::Probe);
     fx
+}
+
+enum WarmStep {
+    Retry(u64),
+    GiveUp,
+}
+
+/// GitLab answered `null`: ask again with a growing pause, for a bounded time.
+fn warm_step(w: &mut Option<Warming>, now: Timestamp) -> WarmStep {
+    let st = w.get_or_insert(Warming {
+        since: now,
+        attempts: 0,
+    });
+    st.attempts += 1;
+    if (now - st.since).num_seconds() >= WARM_LIMIT_SECS {
+        *w = None;
+        WarmStep::GiveUp
+    } else {
+        WarmStep::Retry((1000 * st.attempts as u64).min(4000))
+    }
 }
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
@@ -71,11 +96,39 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                     }
                     app.list.next = page.next;
                     app.list.load = Load::Ready;
+                    app.list.warming = None;
+                    app.diagnosis = None;
                     app.list.loaded_once = true;
                     clamp_selection(app);
                     follow_selection(app, &mut fx);
                 }
+                Err(BackendError::Warming) => match warm_step(&mut app.list.warming, app.now) {
+                    WarmStep::Retry(delay_ms) => {
+                        let req = app.req();
+                        app.list.load = Load::Loading { req };
+                        fx.push(Effect::FetchList {
+                            req,
+                            query: app.query.clone(),
+                            cursor: if append { app.list.next.clone() } else { None },
+                            append,
+                            delay_ms,
+                        });
+                    }
+                    WarmStep::GiveUp => {
+                        app.list.load = Load::Failed {
+                            error: NOT_AVAILABLE.into(),
+                            retryable: true,
+                        };
+                        notify(
+                            app,
+                            format!("{NOT_AVAILABLE} Ctrl-r tries again."),
+                            NoticeKind::Error,
+                        );
+                        fx.push(Effect::Diagnose);
+                    }
+                },
                 Err(e) => {
+                    app.list.warming = None;
                     let text = format!("Could not load errors: {e}");
                     app.list.load = Load::Failed {
                         error: e.to_string(),
@@ -106,8 +159,24 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                     app.details.put(id, d.clone());
                     app.detail.data = Some(d);
                     app.detail.load = Load::Ready;
+                    app.detail.warming = None;
                 }
+                Err(BackendError::Warming) => match warm_step(&mut app.detail.warming, app.now) {
+                    WarmStep::Retry(delay_ms) => {
+                        let req = app.req();
+                        app.detail.load = Load::Loading { req };
+                        fx.push(Effect::FetchDetail { req, id, delay_ms });
+                    }
+                    WarmStep::GiveUp => {
+                        app.detail.load = Load::Failed {
+                            error: NOT_AVAILABLE.into(),
+                            retryable: true,
+                        };
+                        fx.push(Effect::Diagnose);
+                    }
+                },
                 Err(e) => {
+                    app.detail.warming = None;
                     app.detail.load = Load::Failed {
                         error: e.to_string(),
                         retryable: e.retryable(),
@@ -125,8 +194,24 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                     app.events.put(id, ev.clone());
                     app.event.data = Some(ev);
                     app.event.load = Load::Ready;
+                    app.event.warming = None;
                 }
+                Err(BackendError::Warming) => match warm_step(&mut app.event.warming, app.now) {
+                    WarmStep::Retry(delay_ms) => {
+                        let req = app.req();
+                        app.event.load = Load::Loading { req };
+                        fx.push(Effect::FetchEvent { req, id, delay_ms });
+                    }
+                    WarmStep::GiveUp => {
+                        app.event.load = Load::Failed {
+                            error: NOT_AVAILABLE.into(),
+                            retryable: true,
+                        };
+                        fx.push(Effect::Diagnose);
+                    }
+                },
                 Err(e) => {
+                    app.event.warming = None;
                     app.event.load = Load::Failed {
                         error: e.to_string(),
                         retryable: e.retryable(),
@@ -176,6 +261,17 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                     }
                 }
             }
+        }
+        Msg::Probed(caps) => {
+            app.dirty = true;
+            if !caps.status_filters.contains(&app.query.status) {
+                app.query.status = caps.status_filters.first().copied().unwrap_or_default();
+            }
+            app.caps = caps;
+        }
+        Msg::Diagnosed(text) => {
+            app.dirty = true;
+            app.diagnosis = Some(text);
         }
         Msg::EffectFailed(text) => {
             app.dirty = true;
@@ -248,11 +344,10 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
         Action::CycleFilter => {
             if app.caps.status_filters.len() <= 1 {
                 let only = app.caps.status_filters.first().copied().unwrap_or_default();
-                notify(
-                    app,
-                    format!("{} can only list {} errors.", app.caps.name, only.as_str()),
-                    NoticeKind::Info,
-                );
+                let text = app.caps.status_filter_note.clone().unwrap_or_else(|| {
+                    format!("{} can only list {} errors.", app.caps.name, only.as_str())
+                });
+                notify(app, text, NoticeKind::Info);
                 return;
             }
             let mut next = app.query.status.next();
@@ -379,11 +474,13 @@ fn load_list(app: &mut App, append: bool, fx: &mut Vec<Effect>) {
     let req = app.req();
     app.list.load = Load::Loading { req };
     app.list.appending = append;
+    app.list.warming = None;
     fx.push(Effect::FetchList {
         req,
         query: app.query.clone(),
         cursor: if append { app.list.next.clone() } else { None },
         append,
+        delay_ms: 0,
     });
 }
 
@@ -466,6 +563,7 @@ fn fetch_detail(app: &mut App, id: &str, delay_ms: u64, force: bool, fx: &mut Ve
     }
     let req = app.req();
     app.detail.load = Load::Loading { req };
+    app.detail.warming = None;
     fx.push(Effect::FetchDetail {
         req,
         id: id.to_string(),
@@ -490,9 +588,11 @@ fn fetch_event(app: &mut App, id: &str, force: bool, fx: &mut Vec<Effect>) {
     }
     let req = app.req();
     app.event.load = Load::Loading { req };
+    app.event.warming = None;
     fx.push(Effect::FetchEvent {
         req,
         id: id.to_string(),
+        delay_ms: 0,
     });
 }
 

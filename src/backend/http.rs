@@ -26,9 +26,13 @@ pub enum AuthStyle {
 /// What a request is for, so a 403 or 404 can say what was missing.
 #[derive(Debug, Clone)]
 pub struct Op {
+    /// What the token needs, for a 403: "the `event:read` scope", "the Maintainer role".
     pub scope: &'static str,
     pub action: &'static str,
+    /// What was looked for, for a 404.
     pub what: String,
+    /// Safe to send again after a 5xx or a timeout (GETs always are).
+    pub retry: bool,
 }
 
 impl Op {
@@ -37,7 +41,13 @@ impl Op {
             scope,
             action,
             what: what.into(),
+            retry: false,
         }
+    }
+    /// Marks a POST that only reads (GraphQL queries) as safe to retry.
+    pub fn retryable(mut self) -> Self {
+        self.retry = true;
+        self
     }
 }
 
@@ -142,7 +152,7 @@ impl Http {
         op: &Op,
     ) -> Result<(Vec<u8>, HeaderMap)> {
         let url = format!("{}{}", self.base, path);
-        let idempotent = method == Method::GET;
+        let idempotent = method == Method::GET || op.retry;
         let mut attempt = 0u32;
         let mut waited_for_rate_limit = false;
         loop {

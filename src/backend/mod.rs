@@ -1,5 +1,6 @@
 //! One trait for every error-tracking server. The UI and CLI never know which one they talk to.
 
+pub mod gitlab;
 pub mod http;
 pub mod sentry;
 
@@ -7,7 +8,10 @@ use async_trait::async_trait;
 use std::fmt;
 use std::time::Duration;
 
-use crate::model::{Capabilities, ErrorDetail, ErrorSummary, Event, ListQuery, Page, Status};
+use crate::model::{
+    Capabilities, ClientKey, ErrorDetail, ErrorSummary, Event, ListQuery, Page, Status,
+    TrackingSettings,
+};
 
 #[async_trait]
 pub trait Backend: Send + Sync {
@@ -24,6 +28,47 @@ pub trait Backend: Send + Sync {
     async fn latest_event(&self, id: &str) -> Result<Event>;
     /// Changes an error's status and answers with the error as the server now has it.
     async fn set_status(&self, id: &str, status: &Status) -> Result<ErrorSummary>;
+
+    /// What the backend can do once it has asked the server (e.g. whether status changes can
+    /// go through Sentry). Defaults to what it knew from the start.
+    async fn probe(&self) -> Capabilities {
+        self.capabilities()
+    }
+    /// When data stays unavailable, the likeliest reason, if the backend can find out.
+    async fn diagnose(&self) -> Option<String> {
+        None
+    }
+
+    async fn settings(&self) -> Result<TrackingSettings> {
+        Err(self.unsupported("error-tracking settings"))
+    }
+    /// Turns error tracking on or off; `integrated` switches the backend (GitLab).
+    async fn set_settings(
+        &self,
+        active: bool,
+        integrated: Option<bool>,
+    ) -> Result<TrackingSettings> {
+        let _ = (active, integrated);
+        Err(self.unsupported("error-tracking settings"))
+    }
+    async fn list_keys(&self) -> Result<Vec<ClientKey>> {
+        Err(self.unsupported("client keys"))
+    }
+    async fn create_key(&self, name: Option<&str>) -> Result<ClientKey> {
+        let _ = name;
+        Err(self.unsupported("client keys"))
+    }
+    async fn delete_key(&self, id: &str) -> Result<ClientKey> {
+        let _ = id;
+        Err(self.unsupported("client keys"))
+    }
+
+    fn unsupported(&self, what: &str) -> BackendError {
+        BackendError::Unsupported(format!(
+            "{} does not offer {what} through errtui yet.",
+            self.capabilities().name
+        ))
+    }
 }
 
 pub type Result<T> = std::result::Result<T, BackendError>;
@@ -39,9 +84,7 @@ pub enum BackendError {
         token_source: String,
         detail: String,
     },
-    #[error(
-        "Permission denied (403): the token from {token_source} lacks the scope `{scope}` needed to {action}."
-    )]
+    #[error("Permission denied (403): the token from {token_source} needs {scope} to {action}.")]
     Forbidden {
         token_source: String,
         scope: String,
@@ -72,6 +115,12 @@ pub enum BackendError {
     Malformed { what: String, detail: String },
     #[error("{0}")]
     Unsupported(String),
+    /// GitLab answered `null`: its cache is still fetching from Sentry (or the data is not
+    /// there at all; only time tells which).
+    #[error("GitLab is fetching errors from Sentry…")]
+    Warming,
+    #[error("GitLab rejected the query: {0}")]
+    GraphQl(String),
     #[error("{0}")]
     Other(String),
 }

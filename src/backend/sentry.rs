@@ -47,7 +47,7 @@ impl SentryBackend {
                     return Ok(Some(slug.clone()));
                 }
                 let op = Op::new(
-                    "org:read",
+                    "the `org:read` scope",
                     "list the organization's projects",
                     format!("organization `{}`", self.org),
                 );
@@ -153,13 +153,7 @@ pub fn parse_next_cursor(link: &str) -> Option<String> {
 #[async_trait]
 impl Backend for SentryBackend {
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            name: "Sentry",
-            set_status: None,
-            status_filters: StatusFilter::ALL.to_vec(),
-            sorts: Sort::ALL.to_vec(),
-            search: true,
-        }
+        Capabilities::full("Sentry")
     }
 
     fn describe(&self) -> String {
@@ -188,7 +182,7 @@ impl Backend for SentryBackend {
             q.push(("cursor", c.to_string()));
         }
         let op = Op::new(
-            "event:read",
+            "the `event:read` scope",
             "read errors",
             format!("organization `{}`", self.org),
         );
@@ -207,7 +201,11 @@ impl Backend for SentryBackend {
     }
 
     async fn detail(&self, id: &str) -> Result<ErrorDetail> {
-        let op = Op::new("event:read", "read errors", format!("error {id}"));
+        let op = Op::new(
+            "the `event:read` scope",
+            "read errors",
+            format!("error {id}"),
+        );
         let resp = self
             .http
             .get::<RawIssue>(&self.org_path(&format!("issues/{}/", enc(id))), &[], &op)
@@ -217,7 +215,7 @@ impl Backend for SentryBackend {
 
     async fn latest_event(&self, id: &str) -> Result<Event> {
         let op = Op::new(
-            "event:read",
+            "the `event:read` scope",
             "read events",
             format!("latest event of error {id}"),
         );
@@ -234,7 +232,7 @@ impl Backend for SentryBackend {
 
     async fn set_status(&self, id: &str, status: &Status) -> Result<ErrorSummary> {
         let op = Op::new(
-            "event:write",
+            "the `event:write` scope",
             "change an error's status",
             format!("error {id}"),
         );

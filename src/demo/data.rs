@@ -11,6 +11,9 @@ const DATASET: &str = include_str!("../../assets/demo/errors.json");
 pub const PROJECT_ID: &str = "1";
 pub const ORG: &str = "demo";
 pub const PROJECT: &str = "demo";
+/// The demo's GitLab project, whose error tracking is backed by the demo's Sentry side.
+pub const GITLAB_PROJECT: &str = "demo-group/demo";
+pub const GITLAB_PROJECT_ID: &str = "42";
 
 #[derive(Debug, Deserialize)]
 pub struct Template {

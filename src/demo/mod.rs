@@ -2,6 +2,7 @@
 //! errtui uses, so the demo, the tests and the benchmarks all go through the real client code.
 
 pub mod data;
+mod gitlab_api;
 mod sentry_api;
 
 use std::net::SocketAddr;
@@ -46,6 +47,7 @@ pub(crate) struct Shared {
     pub base_url: String,
     /// The last list order computed, reused while paging through it.
     pub order_cache: Mutex<Option<CachedOrder>>,
+    pub gitlab: Mutex<gitlab_api::GitlabDemo>,
 }
 
 pub(crate) type AppState = Arc<Shared>;
@@ -67,6 +69,7 @@ pub async fn start(opts: DemoOptions) -> Result<DemoServer, String> {
         latency: opts.latency,
         base_url: format!("http://{addr}"),
         order_cache: Mutex::new(None),
+        gitlab: Mutex::new(gitlab_api::GitlabDemo::new()),
     });
     let app = router(state);
     let handle = tokio::spawn(async move {
@@ -79,6 +82,7 @@ pub async fn start(opts: DemoOptions) -> Result<DemoServer, String> {
 
 fn router(state: AppState) -> Router {
     sentry_api::routes()
+        .merge(gitlab_api::routes())
         .layer(axum::middleware::from_fn_with_state(state.clone(), gate))
         .with_state(state)
 }

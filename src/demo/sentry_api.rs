@@ -119,7 +119,7 @@ async fn project_list(
 }
 
 /// The ordered indices matching a query, cached while a client pages through them.
-fn ordered(s: &AppState, data: &Dataset, q: &ParsedQuery, sort: &str) -> Arc<Vec<u32>> {
+pub(super) fn ordered(s: &AppState, data: &Dataset, q: &ParsedQuery, sort: &str) -> Arc<Vec<u32>> {
     let mut cache = lock(&s.order_cache);
     if let Some((cq, cs, ver, order)) = cache.as_ref()
         && cq == q

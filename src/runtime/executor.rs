@@ -39,9 +39,11 @@ impl Executor {
                 query,
                 cursor,
                 append,
+                delay_ms,
             } => replace(
                 &mut self.list,
                 tokio::spawn(async move {
+                    pause(delay_ms).await;
                     let result = b.list(&query, cursor.as_deref(), PAGE_SIZE).await;
                     let _ = tx.send(Msg::ListLoaded {
                         req,
@@ -53,16 +55,15 @@ impl Executor {
             Effect::FetchDetail { req, id, delay_ms } => replace(
                 &mut self.detail,
                 tokio::spawn(async move {
-                    if delay_ms > 0 {
-                        tokio::time::sleep(Duration::from_millis(delay_ms)).await;
-                    }
+                    pause(delay_ms).await;
                     let result = b.detail(&id).await;
                     let _ = tx.send(Msg::DetailLoaded { req, id, result });
                 }),
             ),
-            Effect::FetchEvent { req, id } => replace(
+            Effect::FetchEvent { req, id, delay_ms } => replace(
                 &mut self.event,
                 tokio::spawn(async move {
+                    pause(delay_ms).await;
                     let result = b.latest_event(&id).await;
                     let _ = tx.send(Msg::EventLoaded { req, id, result });
                 }),
@@ -79,6 +80,18 @@ impl Executor {
                     });
                 });
             }
+            Effect::Probe => {
+                tokio::spawn(async move {
+                    let _ = tx.send(Msg::Probed(b.probe().await));
+                });
+            }
+            Effect::Diagnose => {
+                tokio::spawn(async move {
+                    if let Some(why) = b.diagnose().await {
+                        let _ = tx.send(Msg::Diagnosed(why));
+                    }
+                });
+            }
             Effect::OpenUrl(url) => {
                 tokio::task::spawn_blocking(move || {
                     if let Err(e) = open::that_detached(&url) {
@@ -89,6 +102,12 @@ impl Executor {
             }
             Effect::Copy(_) | Effect::Quit => {}
         }
+    }
+}
+
+async fn pause(ms: u64) {
+    if ms > 0 {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
     }
 }
 

@@ -24,17 +24,16 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool) {
     f.render_widget(block, area);
 
     if total == 0 {
-        let lines = match &app.list.load {
-            Load::Failed { error, .. } => vec![
-                Line::from(Span::styled("Could not load errors", theme::error())),
-                Line::from(sanitize(error)),
-                Line::default(),
-                Line::from(Span::styled("Ctrl-r retries", theme::dim())),
-            ],
-            Load::Loading { .. } | Load::Idle if !app.list.loaded_once => {
+        let unavailable =
+            super::unavailable_lines(app, &app.list.load, app.list.warming.as_ref(), "errors");
+        let lines = match (&app.list.load, unavailable) {
+            (_, Some(lines)) => lines,
+            (Load::Loading { .. } | Load::Idle, None) if !app.list.loaded_once => {
                 vec![Line::from(Span::styled("Loading errors…", theme::info()))]
             }
-            Load::Loading { .. } => vec![Line::from(Span::styled("Searching…", theme::info()))],
+            (Load::Loading { .. }, None) => {
+                vec![Line::from(Span::styled("Searching…", theme::info()))]
+            }
             _ => {
                 let what = match app.query.status {
                     crate::model::StatusFilter::All => String::new(),

@@ -186,6 +186,53 @@ pub fn pane_block(title: String, focused: bool) -> Block<'static> {
         ))
 }
 
+/// What a pane says while its data is not there: GitLab warming its cache, or a failure
+/// (with the backend's diagnosis when data stays unavailable). `None` for a plain load.
+pub fn unavailable_lines(
+    app: &App,
+    load: &crate::app::state::Load,
+    warming: Option<&crate::app::state::Warming>,
+    what: &str,
+) -> Option<Vec<Line<'static>>> {
+    use crate::app::state::Load;
+    if let (Some(w), true) = (warming, load.is_loading()) {
+        let secs = (app.now - w.since).num_seconds().max(0);
+        return Some(vec![
+            Line::from(Span::styled(
+                "GitLab is fetching errors from Sentry…",
+                theme::info(),
+            )),
+            Line::from(Span::styled(
+                format!(
+                    "GitLab fills its cache in the background; errtui asks again (attempt {}, {secs} s so far).",
+                    w.attempts + 1
+                ),
+                theme::dim(),
+            )),
+        ]);
+    }
+    let Load::Failed { error, .. } = load else {
+        return None;
+    };
+    let mut lines = vec![
+        Line::from(Span::styled(
+            format!("Could not load {what}"),
+            theme::error(),
+        )),
+        Line::from(sanitize(error)),
+    ];
+    if error == crate::app::update::NOT_AVAILABLE {
+        lines.push(Line::default());
+        lines.push(Line::from(match &app.diagnosis {
+            Some(d) => sanitize(d),
+            None => "Finding out why…".to_string(),
+        }));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled("Ctrl-r tries again", theme::dim())));
+    Some(lines)
+}
+
 /// A message centred in a pane: loading, empty and failed states.
 pub fn placeholder(f: &mut Frame, area: Rect, lines: Vec<Line<'static>>) {
     let h = lines.len() as u16;

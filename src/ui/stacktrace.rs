@@ -147,7 +147,13 @@ pub fn lines(ev: &Event, opts: &StackOptions, w: usize) -> Vec<Line<'static>> {
                 continue;
             }
             flush(&mut out, &mut folded);
-            frame_lines(&mut out, fr, w, fr.in_app || opts.show_library);
+            // Without in-app information (GitLab), every frame gets its source.
+            frame_lines(
+                &mut out,
+                fr,
+                w,
+                fr.in_app || opts.show_library || !any_in_app,
+            );
         }
         flush(&mut out, &mut folded);
     }

@@ -288,3 +288,146 @@ fn demo_server_prints_its_address_and_answers_other_clients() {
     let v: Vec<Value> = serde_json::from_slice(&o.stdout).expect("json");
     assert_eq!(v.len(), 50);
 }
+
+fn own_demo_server() -> String {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Runtime::new().expect("runtime");
+        rt.block_on(async {
+            let server = errtui::demo::start(errtui::demo::DemoOptions::default())
+                .await
+                .expect("demo server");
+            tx.send(server.url()).expect("send");
+            std::future::pending::<()>().await;
+        });
+    });
+    rx.recv().expect("demo url")
+}
+
+/// The GitLab side of the demo, end to end through the CLI. One test on its own server, since
+/// it changes settings and keys.
+#[test]
+fn gitlab_commands_against_the_demo_server() {
+    let url = own_demo_server();
+    let gl = |args: &[&str], sentry: bool| {
+        let mut env = vec![
+            ("GITLAB_HOST", url.as_str()),
+            ("GITLAB_TOKEN", "glpat-demo"),
+        ];
+        if sentry {
+            env.push(("SENTRY_AUTH_TOKEN", "sntryu-demo"));
+        }
+        let mut full = vec!["--project", "demo-group/demo"];
+        full.extend_from_slice(args);
+        run(&full, &env)
+    };
+
+    // Settings: JSON mirrors GitLab's fields; enable and disable change them.
+    let o = gl(&["settings", "--json"], false);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s: Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(s["active"], true);
+    assert_eq!(s["integrated"], false);
+    assert_eq!(s["project_name"], "Demo");
+    assert!(
+        s["api_url"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("/api/0/projects/demo/demo/"))
+    );
+    assert!(s.get("sentry_external_url").is_some());
+    let o = gl(&["settings", "disable", "--json"], false);
+    assert_eq!(
+        serde_json::from_slice::<Value>(&o.stdout).expect("json")["active"],
+        false
+    );
+    assert!(stdout(&gl(&["settings"], false)).contains("Error tracking  off"));
+    let o = gl(&["settings", "enable"], false);
+    assert!(
+        o.status.success() && stdout(&o).contains("Error tracking  on"),
+        "{}",
+        stdout(&o)
+    );
+
+    // List (waits out GitLab's warming null) with the same JSON fields as on Sentry.
+    let o = gl(&["list", "--json", "--limit", "45"], false);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("GitLab is fetching errors from Sentry"),
+        "{}",
+        stderr(&o)
+    );
+    let v: Vec<Value> = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(
+        v.len(),
+        28,
+        "every unresolved demo error, across 20-error pages"
+    );
+    for field in [
+        "id",
+        "short_id",
+        "title",
+        "culprit",
+        "status",
+        "level",
+        "count",
+        "user_count",
+        "first_seen",
+        "last_seen",
+        "url",
+    ] {
+        assert!(v[0].get(field).is_some(), "missing {field}");
+    }
+    let id = v[0]["id"].as_str().expect("id").to_string();
+    let o = gl(&["show", &id, "--json"], false);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let d: Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(d["id"], id.as_str());
+    assert!(
+        !d["exceptions"][0]["frames"]
+            .as_array()
+            .expect("frames")
+            .is_empty()
+    );
+
+    // Status: refused without a Sentry token, done through the demo's Sentry with one.
+    let o = gl(&["resolve", &id], false);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("SENTRY_AUTH_TOKEN"), "{}", stderr(&o));
+    let o = gl(&["resolve", &id], true);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("now resolved"));
+    let o = gl(
+        &["list", "--json", "--status", "resolved", "--limit", "100"],
+        true,
+    );
+    let v: Vec<Value> = serde_json::from_slice(&o.stdout).expect("json");
+    assert!(
+        v.iter().any(|e| e["id"] == id.as_str()),
+        "the resolved error is listed from Sentry"
+    );
+
+    // Keys: list, create, delete (refused without --yes off a terminal).
+    let keys = |sentry| {
+        serde_json::from_slice::<Vec<Value>>(&gl(&["keys", "--json"], sentry).stdout).expect("json")
+    };
+    assert_eq!(keys(false).len(), 1);
+    let o = gl(&["keys", "create", "--json"], false);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let created: Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert!(
+        created["dsn"]
+            .as_str()
+            .is_some_and(|d| d.contains("/errortracking/api/v1/projects/42"))
+    );
+    assert_eq!(keys(false).len(), 2);
+    let new_id = created["id"].as_str().expect("id").to_string();
+    let o = gl(&["keys", "delete", &new_id], false);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--yes"));
+    assert_eq!(keys(false).len(), 2, "nothing deleted");
+    let o = gl(&["keys", "delete", &new_id, "--yes"], false);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(keys(false).len(), 1);
+    let o = gl(&["keys", "delete", "999", "--yes"], false);
+    assert_eq!(o.status.code(), Some(1));
+}

@@ -148,13 +148,7 @@ pub fn event(id: &str) -> Event {
 }
 
 pub fn caps() -> Capabilities {
-    Capabilities {
-        name: "Sentry",
-        set_status: None,
-        status_filters: StatusFilter::ALL.to_vec(),
-        sorts: Sort::ALL.to_vec(),
-        search: true,
-    }
+    Capabilities::full("Sentry")
 }
 
 pub fn app(w: u16, h: u16) -> App {

@@ -3,6 +3,7 @@
 mod cli;
 mod common;
 mod demo_server;
+mod gitlab_backend;
 mod pty;
 mod sentry_backend;
 mod snapshots;

@@ -214,3 +214,47 @@ fn escape_sequences_in_server_strings_never_reach_the_buffer() {
         }
     }
 }
+
+#[test]
+fn gitlab_warming_and_not_available_screens() {
+    use errtui::app::Effect;
+    for (w, h) in sizes() {
+        let mut app = app(w, h);
+        app.source = "GitLab · acme/shop/web at gitlab.example.com".into();
+        let fx = errtui::app::update::init(&mut app);
+        let Some(Effect::FetchList { req, .. }) = fx.into_iter().next() else {
+            panic!()
+        };
+        let fx = update(
+            &mut app,
+            Msg::ListLoaded {
+                req,
+                append: false,
+                result: Err(BackendError::Warming),
+            },
+        );
+        update(&mut app, Msg::Tick(now() + chrono::Duration::seconds(3)));
+        snap("gitlab_warming", &app);
+        let Some(Effect::FetchList { req, .. }) = fx.into_iter().next() else {
+            panic!()
+        };
+        update(&mut app, Msg::Tick(now() + chrono::Duration::seconds(21)));
+        update(
+            &mut app,
+            Msg::ListLoaded {
+                req,
+                append: false,
+                result: Err(BackendError::Warming),
+            },
+        );
+        snap("gitlab_not_available", &app);
+        update(
+            &mut app,
+            Msg::Diagnosed(
+                "Error tracking is turned off for this project: `errtui settings enable` (or Settings → Monitor → Error Tracking) turns it on."
+                    .into(),
+            ),
+        );
+        snap("gitlab_not_available_diagnosed", &app);
+    }
+}

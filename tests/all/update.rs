@@ -21,12 +21,16 @@ fn starts_by_fetching_the_first_page_of_unresolved_errors() {
     let fx = errtui::app::update::init(&mut app);
     assert_eq!(
         fx,
-        vec![Effect::FetchList {
-            req: 1,
-            query: ListQuery::default(),
-            cursor: None,
-            append: false
-        }]
+        vec![
+            Effect::FetchList {
+                req: 1,
+                query: ListQuery::default(),
+                cursor: None,
+                append: false,
+                delay_ms: 0
+            },
+            Effect::Probe
+        ]
     );
     assert!(app.list.load.is_loading());
 }
@@ -426,4 +430,115 @@ fn ticks_redraw_only_when_something_changes_and_expire_notices() {
     assert!(app.dirty, "spinner moves while a request is in flight");
     update(&mut app, Msg::Tick(now() + chrono::Duration::seconds(9)));
     assert!(app.notice.is_none());
+}
+
+fn tick(app: &mut errtui::app::App, secs: i64) {
+    let t = app.now + chrono::Duration::seconds(secs);
+    update(app, Msg::Tick(t));
+}
+
+/// GitLab's `null`: poll with growing pauses, then say plainly it is not available and ask why.
+#[test]
+fn gitlab_warming_polls_for_a_bounded_time_then_gives_up_and_diagnoses() {
+    let mut app = app(80, 24);
+    let fx = errtui::app::update::init(&mut app);
+    let Effect::FetchList { mut req, .. } = fx[0].clone() else {
+        panic!()
+    };
+    let mut delays = vec![];
+    loop {
+        let fx = update(
+            &mut app,
+            Msg::ListLoaded {
+                req,
+                append: false,
+                result: Err(BackendError::Warming),
+            },
+        );
+        match fx.as_slice() {
+            [
+                Effect::FetchList {
+                    req: r,
+                    delay_ms,
+                    cursor: None,
+                    ..
+                },
+            ] => {
+                assert!(app.list.warming.is_some());
+                delays.push(*delay_ms);
+                req = *r;
+                tick(&mut app, (*delay_ms / 1000) as i64);
+            }
+            [Effect::Diagnose] => break,
+            other => panic!("{other:?}"),
+        }
+        assert!(delays.len() < 50, "must give up");
+    }
+    assert_eq!(&delays[..4], &[1000, 2000, 3000, 4000]);
+    assert!(delays.iter().all(|d| *d <= 4000));
+    assert!(
+        matches!(&app.list.load, Load::Failed { error, .. } if error == errtui::app::update::NOT_AVAILABLE)
+    );
+    update(
+        &mut app,
+        Msg::Diagnosed("Error tracking is turned off for this project.".into()),
+    );
+    assert_eq!(
+        app.diagnosis.as_deref(),
+        Some("Error tracking is turned off for this project.")
+    );
+}
+
+#[test]
+fn gitlab_warming_ends_when_data_arrives() {
+    let mut app = app(80, 24);
+    let fx = errtui::app::update::init(&mut app);
+    let Effect::FetchList { req, .. } = fx[0].clone() else {
+        panic!()
+    };
+    let fx = update(
+        &mut app,
+        Msg::ListLoaded {
+            req,
+            append: false,
+            result: Err(BackendError::Warming),
+        },
+    );
+    let Some(Effect::FetchList { req, .. }) = fx.into_iter().next() else {
+        panic!()
+    };
+    update(
+        &mut app,
+        Msg::ListLoaded {
+            req,
+            append: false,
+            result: Ok(Page {
+                items: vec![summary(1)],
+                next: None,
+            }),
+        },
+    );
+    assert!(app.list.warming.is_none());
+    assert_eq!(app.list.load, Load::Ready);
+}
+
+#[test]
+fn probed_capabilities_limit_the_status_filter_and_explain_it() {
+    let mut app = loaded_app(80, 24, 2);
+    let mut caps = Capabilities::full("GitLab");
+    caps.status_filters = vec![StatusFilter::Unresolved];
+    caps.status_filter_note = Some("GitLab's API lists only unresolved errors.".into());
+    caps.sorts = vec![Sort::LastSeen, Sort::FirstSeen, Sort::Events];
+    update(&mut app, Msg::Probed(caps));
+    let fx = update(&mut app, key('f'));
+    assert!(fx.is_empty());
+    assert_eq!(app.query.status, StatusFilter::Unresolved);
+    assert_eq!(
+        app.notice.as_ref().map(|n| n.text.as_str()),
+        Some("GitLab's API lists only unresolved errors.")
+    );
+    for _ in 0..3 {
+        update(&mut app, key('s'));
+    }
+    assert_eq!(app.query.sort, Sort::LastSeen, "three sorts, no users sort");
 }
