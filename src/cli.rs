@@ -149,6 +149,18 @@ pub enum KeysAction {
         #[arg(long)]
         yes: bool,
     },
+    /// Replace a key: create a new one, send a test event through it, then delete the old one
+    Rotate {
+        id: String,
+        /// Name of the new key (Sentry only; default: the old name, marked rotated)
+        #[arg(long)]
+        name: Option<String>,
+        /// Delete the old key without asking once the new one works
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Send one test event through a DSN and say whether it arrived
+    Test { dsn: String },
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -435,10 +447,15 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
 }
 
 async fn keys(g: &Global, action: KeysAction, json: bool) -> Result<(), Failure> {
-    let b = backend_from(g)?;
+    // Testing a DSN needs no account: the DSN is the credential.
+    let b = match &action {
+        KeysAction::Test { .. } => None,
+        _ => Some(backend_from(g)?),
+    };
+    let b = || b.clone().ok_or_else(|| Failure::Fail("no backend".into()));
     match action {
         KeysAction::List => {
-            let keys = b.list_keys().await?;
+            let keys = b()?.list_keys().await?;
             print(&if json {
                 to_json(&keys)?
             } else {
@@ -446,7 +463,7 @@ async fn keys(g: &Global, action: KeysAction, json: bool) -> Result<(), Failure>
             })
         }
         KeysAction::Create { name } => {
-            let k = b.create_key(name.as_deref()).await?;
+            let k = b()?.create_key(name.as_deref()).await?;
             eprintln!("Created client key {}.", sanitize(&k.id));
             print(&if json {
                 to_json(&k)?
@@ -454,14 +471,32 @@ async fn keys(g: &Global, action: KeysAction, json: bool) -> Result<(), Failure>
                 keys_table(std::slice::from_ref(&k))
             })
         }
+        KeysAction::Test { dsn } => {
+            let parsed = crate::dsn::Dsn::parse(&dsn).map_err(Failure::Usage)?;
+            match crate::dsn::send_test_event(&dsn).await {
+                Ok(event_id) => {
+                    eprintln!(
+                        "The test event arrived: {} accepted it as event {event_id}.",
+                        sanitize(&parsed.host)
+                    );
+                    if json {
+                        print(&to_json(
+                            &serde_json::json!({"accepted": true, "event_id": event_id, "host": parsed.host, "project_id": parsed.project_id}),
+                        )?)
+                    } else {
+                        print(&format!("{event_id}\n"))
+                    }
+                }
+                Err(why) => Err(Failure::Fail(format!(
+                    "The test event did not arrive: {why}."
+                ))),
+            }
+        }
+        KeysAction::Rotate { id, name, yes } => rotate(b()?.as_ref(), &id, name, yes, json).await,
         KeysAction::Delete { id, yes } => {
+            let b = b()?;
             let keys = b.list_keys().await?;
-            let Some(key) = keys.iter().find(|k| k.id == id || k.public_key == id) else {
-                return Err(Failure::Fail(format!(
-                    "No client key `{}` in this project.",
-                    sanitize(&id)
-                )));
-            };
+            let key = find_key(&keys, &id)?;
             let last_active = key.active && keys.iter().filter(|k| k.active).count() == 1;
             if !yes {
                 confirm_delete(key, last_active)?;
@@ -478,6 +513,93 @@ async fn keys(g: &Global, action: KeysAction, json: bool) -> Result<(), Failure>
                 Ok(())
             }
         }
+    }
+}
+
+fn find_key<'a>(
+    keys: &'a [crate::model::ClientKey],
+    id: &str,
+) -> Result<&'a crate::model::ClientKey, Failure> {
+    keys.iter()
+        .find(|k| k.id == id || k.public_key == id)
+        .ok_or_else(|| Failure::Fail(format!("No client key `{}` in this project.", sanitize(id))))
+}
+
+/// The name a rotated key's successor gets when the user gives none.
+pub fn rotated_name(old: &crate::model::ClientKey, today: chrono::NaiveDate) -> String {
+    let base = old.name.as_deref().unwrap_or("Key");
+    let base = base.split(" (rotated ").next().unwrap_or(base);
+    format!("{base} (rotated {today})")
+}
+
+/// Rotation, in the only safe order: create, test, and only then delete the old key. Any
+/// failure stops with both keys in place.
+async fn rotate(
+    b: &dyn Backend,
+    id: &str,
+    name: Option<String>,
+    yes: bool,
+    json: bool,
+) -> Result<(), Failure> {
+    use std::io::IsTerminal;
+    let keys = b.list_keys().await?;
+    let old = find_key(&keys, id)?.clone();
+    let name = name.unwrap_or_else(|| rotated_name(&old, chrono::Utc::now().date_naive()));
+    let new = b.create_key(Some(&name)).await?;
+    let Some(dsn) = new.dsn.clone() else {
+        return Err(Failure::Fail(format!(
+            "Created key {} but the server gave no DSN for it; the old key stays.",
+            sanitize(&new.id)
+        )));
+    };
+    eprintln!(
+        "Created key {} with DSN:\n  {}",
+        sanitize(&new.id),
+        sanitize(&dsn)
+    );
+    let event_id = crate::dsn::send_test_event(&dsn).await.map_err(|why| {
+        Failure::Fail(format!(
+            "The new key did not accept a test event ({why}); both keys remain. Retry with `errtui keys test DSN`, or delete the new key with `errtui keys delete {}`.",
+            sanitize(&new.id)
+        ))
+    })?;
+    eprintln!("A test event through the new key arrived (event {event_id}).");
+    let delete = if yes {
+        true
+    } else if std::io::stdin().is_terminal() {
+        eprint!(
+            "Deploy the new DSN to your applications first. Delete the old key {} ({}) now? Type 'yes' to delete: ",
+            sanitize(&old.id),
+            sanitize(&old.public_key)
+        );
+        let mut answer = String::new();
+        let _ = std::io::stdin().read_line(&mut answer);
+        matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes")
+    } else {
+        false
+    };
+    let deleted = if delete {
+        b.delete_key(&old.id).await.map_err(|e| {
+            Failure::Fail(format!(
+                "The new key works, but deleting the old one failed: {e}"
+            ))
+        })?;
+        eprintln!("Deleted the old key {}. Rotation done.", sanitize(&old.id));
+        true
+    } else {
+        eprintln!(
+            "The old key {} stays active: delete it with `errtui keys delete {} --yes` once every application uses the new DSN.",
+            sanitize(&old.id),
+            sanitize(&old.id)
+        );
+        false
+    };
+    if json {
+        print(&to_json(
+            &serde_json::json!({"old": old, "new": new, "test_event_id": event_id, "old_deleted": deleted}),
+        )?)
+    } else {
+        print(&format!("{}\n", sanitize(&dsn)))
     }
 }
 
@@ -541,22 +663,58 @@ fn keys_table(keys: &[crate::model::ClientKey]) -> String {
     if keys.is_empty() {
         return "No client keys.\n".into();
     }
-    let id_w = keys
-        .iter()
-        .map(|k| crate::text::width(&sanitize(&k.id)))
-        .max()
-        .unwrap_or(2)
-        .clamp(2, 34);
-    let mut out = format!("{}  {}  DSN\n", fit("ID", id_w), fit("ACTIVE", 6));
+    let width_of = |f: &dyn Fn(&crate::model::ClientKey) -> String, min: usize, max: usize| {
+        keys.iter()
+            .map(|k| crate::text::width(&f(k)))
+            .max()
+            .unwrap_or(min)
+            .clamp(min, max)
+    };
+    let id = |k: &crate::model::ClientKey| sanitize(&k.id);
+    let name = |k: &crate::model::ClientKey| sanitize(k.name.as_deref().unwrap_or("—"));
+    let (id_w, name_w) = (width_of(&id, 2, 34), width_of(&name, 4, 30));
+    let mut out = format!(
+        "{}  {}  {}  {}  {}  DSN\n",
+        fit("ID", id_w),
+        fit("NAME", name_w),
+        fit("ACTIVE", 6),
+        fit("CREATED", 10),
+        fit("RATE LIMIT", 12)
+    );
     for k in keys {
+        let created = k
+            .created
+            .map(|c| c.format("%Y-%m-%d").to_string())
+            .unwrap_or_else(|| "—".into());
         out.push_str(&format!(
-            "{}  {}  {}\n",
-            fit(&sanitize(&k.id), id_w),
+            "{}  {}  {}  {}  {}  {}\n",
+            fit(&id(k), id_w),
+            fit(&name(k), name_w),
             fit(if k.active { "yes" } else { "no" }, 6),
+            fit(&created, 10),
+            fit(&rate_limit_text(k.rate_limit), 12),
             k.dsn.as_deref().map(sanitize).unwrap_or_else(|| "—".into())
         ));
     }
     out
+}
+
+/// "500 / 1h", or "none".
+pub fn rate_limit_text(r: Option<(u64, u64)>) -> String {
+    match r {
+        None => "none".into(),
+        Some((count, window)) => {
+            let w = match window {
+                60 => "1m".to_string(),
+                3600 => "1h".to_string(),
+                86_400 => "1d".to_string(),
+                s if s % 3600 == 0 => format!("{}h", s / 3600),
+                s if s % 60 == 0 => format!("{}m", s / 60),
+                s => format!("{s}s"),
+            };
+            format!("{count} / {w}")
+        }
+    }
 }
 
 /// Runs a read, waiting while GitLab warms its cache (as the TUI does), for a bounded time.

@@ -5,6 +5,7 @@ pub mod backend;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod dsn;
 pub mod model;
 pub mod runtime;
 pub mod text;

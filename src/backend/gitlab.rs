@@ -30,6 +30,7 @@ enum SentryLink {
 }
 
 pub const NO_SENTRY_TOKEN: &str = "GitLab has no API to change an error's status with a token. Set SENTRY_AUTH_TOKEN (or --sentry-token) to a token of the project's Sentry, and errtui will change it there.";
+const KEY_TOGGLE: &str = "GitLab's API cannot turn a client key off; it can only delete it.";
 const UNRESOLVED_ONLY: &str = "GitLab's API lists only unresolved errors; with a Sentry token (SENTRY_AUTH_TOKEN) errtui lists resolved and ignored ones from the project's Sentry.";
 
 const LIST_QUERY: &str = "query($fullPath: ID!, $search: String, $sort: String, $after: String) { project(fullPath: $fullPath) { sentryErrors { externalUrl errors(searchTerm: $search, sort: $sort, after: $after) { nodes { sentryId shortId title type message culprit status count userCount firstSeen lastSeen externalUrl frequency { time count } sentryProjectSlug } pageInfo { hasNextPage endCursor } } } } }";
@@ -547,6 +548,14 @@ impl Backend for GitlabBackend {
             request: None,
             other_entries: Vec::new(),
         })
+    }
+
+    fn key_toggle(&self) -> std::result::Result<(), String> {
+        Err(KEY_TOGGLE.into())
+    }
+
+    async fn set_key_active(&self, _id: &str, _active: bool) -> Result<ClientKey> {
+        Err(BackendError::Unsupported(KEY_TOGGLE.into()))
     }
 
     async fn set_status(&self, id: &str, status: &Status) -> Result<ErrorSummary> {

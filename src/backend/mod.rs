@@ -62,6 +62,14 @@ pub trait Backend: Send + Sync {
         let _ = id;
         Err(self.unsupported("client keys"))
     }
+    async fn set_key_active(&self, id: &str, active: bool) -> Result<ClientKey> {
+        let _ = (id, active);
+        Err(self.unsupported("turning client keys on and off"))
+    }
+    /// Whether `set_key_active` can work; otherwise why not.
+    fn key_toggle(&self) -> std::result::Result<(), String> {
+        Ok(())
+    }
 
     fn unsupported(&self, what: &str) -> BackendError {
         BackendError::Unsupported(format!(

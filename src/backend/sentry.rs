@@ -76,6 +76,24 @@ impl SentryBackend {
             .cloned()
     }
 
+    fn project_slug(&self) -> &str {
+        self.project.as_deref().unwrap_or("")
+    }
+
+    /// `/api/0/projects/{org}/{project}/keys/`: keys belong to one project.
+    fn keys_path(&self) -> Result<String> {
+        match &self.project {
+            Some(p) => Ok(format!(
+                "/api/0/projects/{}/{}/keys/",
+                enc(&self.org),
+                enc(p)
+            )),
+            None => Err(BackendError::Unsupported(
+                "Client keys belong to one project: pass --project or set SENTRY_PROJECT.".into(),
+            )),
+        }
+    }
+
     fn web_url(&self, id: &str) -> String {
         format!(
             "{}/organizations/{}/issues/{}/",
@@ -228,6 +246,96 @@ impl Backend for SentryBackend {
             )
             .await?;
         decode_event(&resp.body)
+    }
+
+    async fn list_keys(&self) -> Result<Vec<ClientKey>> {
+        let base = self.keys_path()?;
+        let op = Op::new(
+            "the `project:read` scope",
+            "list client keys",
+            format!("project `{}`", self.project_slug()),
+        );
+        let mut keys = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let mut q = vec![("per_page", "100".to_string())];
+            if let Some(c) = &cursor {
+                q.push(("cursor", c.clone()));
+            }
+            let resp = self.http.get::<Vec<Value>>(&base, &q, &op).await?;
+            keys.extend(resp.body.iter().map(decode_key));
+            cursor = next_cursor(&resp.headers);
+            if cursor.is_none() {
+                return Ok(keys);
+            }
+        }
+    }
+
+    async fn create_key(&self, name: Option<&str>) -> Result<ClientKey> {
+        let base = self.keys_path()?;
+        let op = Op::new(
+            "the `project:write` scope",
+            "create client keys",
+            format!("project `{}`", self.project_slug()),
+        );
+        let body = match name {
+            Some(n) => serde_json::json!({ "name": n }),
+            None => serde_json::json!({}),
+        };
+        let resp = self
+            .http
+            .send::<Value>(Method::POST, &base, &[], Some(&body), &op)
+            .await?;
+        Ok(decode_key(&resp.body))
+    }
+
+    async fn delete_key(&self, id: &str) -> Result<ClientKey> {
+        let base = self.keys_path()?;
+        // Sentry answers 204 with no body: read the key first so the caller can say what went.
+        let key = self
+            .list_keys()
+            .await?
+            .into_iter()
+            .find(|k| k.id == id)
+            .ok_or_else(|| BackendError::NotFound {
+                what: format!("client key `{id}` in project `{}`", self.project_slug()),
+            })?;
+        let op = Op::new(
+            "the `project:admin` scope",
+            "delete client keys",
+            format!("client key `{id}`"),
+        );
+        self.http
+            .send_raw(
+                Method::DELETE,
+                &format!("{base}{}/", enc(id)),
+                &[],
+                None,
+                &op,
+            )
+            .await?;
+        Ok(key)
+    }
+
+    async fn set_key_active(&self, id: &str, active: bool) -> Result<ClientKey> {
+        let base = self.keys_path()?;
+        let op = Op::new(
+            "the `project:write` scope",
+            "change client keys",
+            format!("client key `{id}`"),
+        );
+        let body = serde_json::json!({ "isActive": active });
+        let resp = self
+            .http
+            .send::<Value>(
+                Method::PUT,
+                &format!("{base}{}/", enc(id)),
+                &[],
+                Some(&body),
+                &op,
+            )
+            .await?;
+        Ok(decode_key(&resp.body))
     }
 
     async fn set_status(&self, id: &str, status: &Status) -> Result<ErrorSummary> {
@@ -425,6 +533,25 @@ fn str_field(v: &Value, key: &str) -> Option<String> {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
+    }
+}
+
+/// A Sentry client key; every `dsn` sub-field is optional, as server versions differ.
+pub fn decode_key(v: &Value) -> ClientKey {
+    let public = str_field(v, "public")
+        .or_else(|| str_field(v, "id"))
+        .unwrap_or_default();
+    ClientKey {
+        id: str_field(v, "id").unwrap_or_else(|| public.clone()),
+        name: str_field(v, "name").or_else(|| str_field(v, "label")),
+        active: v.get("isActive").and_then(Value::as_bool).unwrap_or(true),
+        public_key: public,
+        dsn: v.get("dsn").and_then(|d| str_field(d, "public")),
+        created: parse_time(v.get("dateCreated").and_then(Value::as_str)),
+        rate_limit: v
+            .get("rateLimit")
+            .filter(|r| r.is_object())
+            .and_then(|r| Some((r.get("count")?.as_u64()?, r.get("window")?.as_u64()?))),
     }
 }
 

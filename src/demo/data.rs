@@ -100,6 +100,10 @@ pub struct Dataset {
     pub issues: Vec<DemoIssue>,
     /// Bumped on every change so cached list orders know they are stale.
     pub version: u64,
+    /// Issue id → position, for ids outside the dense hand-written and generated ranges.
+    ingested: std::collections::HashMap<u64, usize>,
+    /// How many templates came from the dataset file (ingested events add their own).
+    base_templates: usize,
 }
 
 fn hash(n: u64) -> u64 {
@@ -124,6 +128,7 @@ impl Dataset {
         let templates: Vec<Template> =
             serde_json::from_str(DATASET).map_err(|e| format!("demo dataset is invalid: {e}"))?;
         let now_s = now.timestamp();
+        let templates_len = templates.len();
         let mut issues = Vec::with_capacity(templates.len() + generated);
         for (i, t) in templates.iter().enumerate() {
             issues.push(DemoIssue {
@@ -171,7 +176,96 @@ impl Dataset {
             templates,
             issues,
             version: 0,
+            ingested: Default::default(),
+            base_templates: templates_len,
         })
+    }
+
+    /// Stores an event that arrived through a DSN as a new error, as Sentry would.
+    pub fn ingest(&mut self, event: &Value, now: DateTime<Utc>) -> u64 {
+        let str_at = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+        let exceptions: Vec<TemplateException> = event
+            .get("exception")
+            .and_then(|e| e.get("values"))
+            .and_then(Value::as_array)
+            .map(|vs| {
+                vs.iter()
+                    .map(|e| TemplateException {
+                        ty: str_at(e, "type").unwrap_or_else(|| "Error".into()),
+                        value: str_at(e, "value").unwrap_or_default(),
+                        module: str_at(e, "module"),
+                        frames: Vec::new(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let message = event
+            .get("message")
+            .and_then(|m| {
+                m.as_str()
+                    .map(str::to_string)
+                    .or_else(|| str_at(m, "formatted"))
+            })
+            .or_else(|| {
+                event
+                    .get("logentry")
+                    .and_then(|l| str_at(l, "formatted").or_else(|| str_at(l, "message")))
+            });
+        let mut tags = serde_json::Map::new();
+        if let Some(Value::Object(t)) = event.get("tags") {
+            tags.extend(t.clone());
+        }
+        let t = Template {
+            platform: str_at(event, "platform").unwrap_or_else(|| "other".into()),
+            level: str_at(event, "level").unwrap_or_else(|| "error".into()),
+            status: "unresolved".into(),
+            culprit: str_at(event, "culprit")
+                .or_else(|| str_at(event, "transaction"))
+                .or_else(|| str_at(event, "logger"))
+                .unwrap_or_default(),
+            count: 1,
+            users: 0,
+            first_seen_h: 0,
+            last_seen_m: 0,
+            release: [
+                str_at(event, "release").unwrap_or_else(|| "—".into()),
+                str_at(event, "release").unwrap_or_else(|| "—".into()),
+            ],
+            request: None,
+            user: event.get("user").cloned(),
+            tags,
+            exceptions,
+            breadcrumbs: Vec::new(),
+        };
+        let title = if t.exceptions.is_empty() {
+            message
+                .clone()
+                .unwrap_or_else(|| "<unlabeled event>".into())
+        } else {
+            t.title()
+        };
+        self.templates.push(t);
+        let id = 6_000_001 + self.ingested.len() as u64;
+        let now_s = now.timestamp();
+        self.issues.push(DemoIssue {
+            id,
+            template: (self.templates.len() - 1) as u32,
+            title: title.into(),
+            culprit: self
+                .templates
+                .last()
+                .map(|t| t.culprit.as_str())
+                .unwrap_or("")
+                .into(),
+            status: Status::Unresolved,
+            count: 1,
+            users: 0,
+            first_seen: now_s,
+            last_seen: now_s,
+        });
+        self.ingested.insert(id, self.issues.len() - 1);
+        self.version += 1;
+        id
     }
 
     /// Finds an issue by numeric id or by short id (`DEMO-1F`).
@@ -183,14 +277,23 @@ impl Dataset {
                 .filter(|&i| i < self.issues.len());
         }
         let n: u64 = id.parse().ok()?;
-        let idx = if n >= 5_000_001 {
-            (n - 5_000_001) as usize + self.templates.len()
+        if let Some(&i) = self.ingested.get(&n) {
+            return Some(i);
+        }
+        let dense = self.issues.len() - self.ingested.len();
+        let idx = if n >= 6_000_001 {
+            return None;
+        } else if n >= 5_000_001 {
+            (n - 5_000_001) as usize + self.base_templates
         } else if n >= 4_000_001 {
             (n - 4_000_001) as usize
         } else {
             return None;
         };
-        self.issues.get(idx).filter(|i| i.id == n).map(|_| idx)
+        self.issues[..dense]
+            .get(idx)
+            .filter(|i| i.id == n)
+            .map(|_| idx)
     }
 
     pub fn template(&self, issue: &DemoIssue) -> &Template {

@@ -3,6 +3,7 @@
 
 pub mod data;
 mod gitlab_api;
+mod ingest;
 mod sentry_api;
 
 use std::net::SocketAddr;
@@ -48,6 +49,7 @@ pub(crate) struct Shared {
     /// The last list order computed, reused while paging through it.
     pub order_cache: Mutex<Option<CachedOrder>>,
     pub gitlab: Mutex<gitlab_api::GitlabDemo>,
+    pub sentry_keys: Mutex<Vec<sentry_api::SentryKey>>,
 }
 
 pub(crate) type AppState = Arc<Shared>;
@@ -70,6 +72,7 @@ pub async fn start(opts: DemoOptions) -> Result<DemoServer, String> {
         base_url: format!("http://{addr}"),
         order_cache: Mutex::new(None),
         gitlab: Mutex::new(gitlab_api::GitlabDemo::new()),
+        sentry_keys: Mutex::new(vec![sentry_api::SentryKey::new("Default")]),
     });
     let app = router(state);
     let handle = tokio::spawn(async move {
@@ -83,6 +86,7 @@ pub async fn start(opts: DemoOptions) -> Result<DemoServer, String> {
 fn router(state: AppState) -> Router {
     sentry_api::routes()
         .merge(gitlab_api::routes())
+        .merge(ingest::routes())
         .layer(axum::middleware::from_fn_with_state(state.clone(), gate))
         .with_state(state)
 }
@@ -92,7 +96,9 @@ async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Respon
     if !state.latency.is_zero() {
         tokio::time::sleep(state.latency).await;
     }
-    if req.uri().path().starts_with("/api/") {
+    // Envelopes authenticate with their DSN's public key, not a token.
+    let path = req.uri().path();
+    if path.starts_with("/api/") && !path.ends_with("/envelope/") {
         let auth = req
             .headers()
             .get("authorization")

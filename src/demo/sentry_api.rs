@@ -38,6 +38,173 @@ pub fn routes() -> Router<AppState> {
         .route("/api/0/issues/{id}/", get(issue).put(put_issue))
         .route("/api/0/issues/{id}/events/latest/", get(latest))
         .route("/organizations/{org}/issues/{id}/", get(web_page))
+        .route(
+            "/api/0/projects/{org}/{project}/keys/",
+            get(list_keys).post(create_key),
+        )
+        .route(
+            "/api/0/projects/{org}/{project}/keys/{key_id}/",
+            get(get_key).put(update_key).delete(delete_key),
+        )
+}
+
+/// A client key of the demo's Sentry project.
+#[derive(Clone)]
+pub struct SentryKey {
+    pub public: String,
+    secret: String,
+    pub name: String,
+    pub active: bool,
+    created: chrono::DateTime<chrono::Utc>,
+    rate_limit: Option<(u64, u64)>,
+}
+
+impl SentryKey {
+    pub fn new(name: &str) -> Self {
+        SentryKey {
+            public: format!("{:032x}", fastrand::u128(..)),
+            secret: format!("{:032x}", fastrand::u128(..)),
+            name: name.to_string(),
+            active: true,
+            created: chrono::Utc::now(),
+            rate_limit: None,
+        }
+    }
+
+    fn json(&self, base_url: &str) -> Value {
+        let host = base_url.trim_start_matches("http://");
+        let dsn = |path: &str| format!("http://{}@{host}{path}", self.public);
+        json!({
+            "id": self.public,
+            "name": self.name,
+            "label": self.name,
+            "public": self.public,
+            "secret": self.secret,
+            "projectId": 1,
+            "isActive": self.active,
+            "rateLimit": self.rate_limit.map(|(count, window)| json!({"count": count, "window": window})),
+            "dateCreated": self.created.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            "browserSdkVersion": "latest",
+            "dsn": {
+                "secret": format!("http://{}:{}@{host}/{PROJECT_ID}", self.public, self.secret),
+                "public": dsn(&format!("/{PROJECT_ID}")),
+                "csp": dsn(&format!("/api/{PROJECT_ID}/csp-report/?sentry_key={}", self.public)),
+                "security": format!("http://{host}/api/{PROJECT_ID}/security/?sentry_key={}", self.public),
+                "minidump": format!("http://{host}/api/{PROJECT_ID}/minidump/?sentry_key={}", self.public),
+                "unreal": format!("http://{host}/api/{PROJECT_ID}/unreal/{}/", self.public),
+                "cdn": format!("http://{host}/js-sdk-loader/{}.min.js", self.public),
+            },
+        })
+    }
+}
+
+fn keys_project_ok(org: &str, project: &str) -> bool {
+    org == ORG && (project == PROJECT || project == PROJECT_ID)
+}
+
+async fn list_keys(
+    State(s): State<AppState>,
+    Path((org, project)): Path<(String, String)>,
+) -> Response {
+    if !keys_project_ok(&org, &project) {
+        return not_found();
+    }
+    let keys = lock(&s.sentry_keys);
+    // Newest first, as Sentry lists them.
+    let items: Vec<Value> = keys.iter().rev().map(|k| k.json(&s.base_url)).collect();
+    let mut headers = HeaderMap::new();
+    let base = format!(
+        "{}/api/0/projects/{ORG}/{PROJECT}/keys/?&cursor=",
+        s.base_url
+    );
+    let link = format!(
+        "<{base}0:0:1>; rel=\"previous\"; results=\"false\"; cursor=\"0:0:1\", <{base}0:100:0>; rel=\"next\"; results=\"false\"; cursor=\"0:100:0\""
+    );
+    if let Ok(v) = HeaderValue::from_str(&link) {
+        headers.insert("link", v);
+    }
+    (headers, Json(Value::Array(items))).into_response()
+}
+
+async fn create_key(
+    State(s): State<AppState>,
+    Path((org, project)): Path<(String, String)>,
+    body: Option<Json<Value>>,
+) -> Response {
+    if !keys_project_ok(&org, &project) {
+        return not_found();
+    }
+    let name = body
+        .as_ref()
+        .and_then(|b| b.0.get("name"))
+        .and_then(Value::as_str)
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or("Default")
+        .to_string();
+    let mut key = SentryKey::new(&name);
+    if let Some(Json(b)) = &body
+        && let Some(r) = b.get("rateLimit").filter(|r| r.is_object())
+        && let (Some(c), Some(w)) = (
+            r.get("count").and_then(Value::as_u64),
+            r.get("window").and_then(Value::as_u64),
+        )
+    {
+        key.rate_limit = Some((c, w));
+    }
+    let json = key.json(&s.base_url);
+    lock(&s.sentry_keys).push(key);
+    (StatusCode::CREATED, Json(json)).into_response()
+}
+
+async fn get_key(
+    State(s): State<AppState>,
+    Path((org, project, key_id)): Path<(String, String, String)>,
+) -> Response {
+    if !keys_project_ok(&org, &project) {
+        return not_found();
+    }
+    match lock(&s.sentry_keys).iter().find(|k| k.public == key_id) {
+        Some(k) => Json(k.json(&s.base_url)).into_response(),
+        None => not_found(),
+    }
+}
+
+async fn update_key(
+    State(s): State<AppState>,
+    Path((org, project, key_id)): Path<(String, String, String)>,
+    Json(body): Json<Value>,
+) -> Response {
+    if !keys_project_ok(&org, &project) {
+        return not_found();
+    }
+    let mut keys = lock(&s.sentry_keys);
+    let Some(k) = keys.iter_mut().find(|k| k.public == key_id) else {
+        return not_found();
+    };
+    if let Some(a) = body.get("isActive").and_then(Value::as_bool) {
+        k.active = a;
+    }
+    if let Some(n) = body.get("name").and_then(Value::as_str) {
+        k.name = n.to_string();
+    }
+    Json(k.json(&s.base_url)).into_response()
+}
+
+async fn delete_key(
+    State(s): State<AppState>,
+    Path((org, project, key_id)): Path<(String, String, String)>,
+) -> Response {
+    if !keys_project_ok(&org, &project) {
+        return not_found();
+    }
+    let mut keys = lock(&s.sentry_keys);
+    match keys.iter().position(|k| k.public == key_id) {
+        Some(i) => {
+            keys.remove(i);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        None => not_found(),
+    }
 }
 
 fn detail(status: StatusCode, msg: &str) -> Response {
