@@ -525,13 +525,6 @@ fn find_key<'a>(
         .ok_or_else(|| Failure::Fail(format!("No client key `{}` in this project.", sanitize(id))))
 }
 
-/// The name a rotated key's successor gets when the user gives none.
-pub fn rotated_name(old: &crate::model::ClientKey, today: chrono::NaiveDate) -> String {
-    let base = old.name.as_deref().unwrap_or("Key");
-    let base = base.split(" (rotated ").next().unwrap_or(base);
-    format!("{base} (rotated {today})")
-}
-
 /// Rotation, in the only safe order: create, test, and only then delete the old key. Any
 /// failure stops with both keys in place.
 async fn rotate(
@@ -544,7 +537,7 @@ async fn rotate(
     use std::io::IsTerminal;
     let keys = b.list_keys().await?;
     let old = find_key(&keys, id)?.clone();
-    let name = name.unwrap_or_else(|| rotated_name(&old, chrono::Utc::now().date_naive()));
+    let name = name.unwrap_or_else(|| old.rotated_name(chrono::Utc::now().date_naive()));
     let new = b.create_key(Some(&name)).await?;
     let Some(dsn) = new.dsn.clone() else {
         return Err(Failure::Fail(format!(
@@ -692,29 +685,11 @@ fn keys_table(keys: &[crate::model::ClientKey]) -> String {
             fit(&name(k), name_w),
             fit(if k.active { "yes" } else { "no" }, 6),
             fit(&created, 10),
-            fit(&rate_limit_text(k.rate_limit), 12),
+            fit(&crate::ui::format::rate_limit_text(k.rate_limit), 12),
             k.dsn.as_deref().map(sanitize).unwrap_or_else(|| "—".into())
         ));
     }
     out
-}
-
-/// "500 / 1h", or "none".
-pub fn rate_limit_text(r: Option<(u64, u64)>) -> String {
-    match r {
-        None => "none".into(),
-        Some((count, window)) => {
-            let w = match window {
-                60 => "1m".to_string(),
-                3600 => "1h".to_string(),
-                86_400 => "1d".to_string(),
-                s if s % 3600 == 0 => format!("{}h", s / 3600),
-                s if s % 60 == 0 => format!("{}m", s / 60),
-                s => format!("{s}s"),
-            };
-            format!("{count} / {w}")
-        }
-    }
 }
 
 /// Runs a read, waiting while GitLab warms its cache (as the TUI does), for a bounded time.

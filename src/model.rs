@@ -299,6 +299,10 @@ pub struct Capabilities {
     /// Why the status filter is limited, when it is.
     pub status_filter_note: Option<String>,
     pub search: bool,
+    /// Client keys carry names (Sentry) or not (GitLab).
+    pub keys_named: bool,
+    /// `None` when keys can be turned off and on; otherwise why not.
+    pub key_toggle: Option<String>,
 }
 
 impl Capabilities {
@@ -311,6 +315,8 @@ impl Capabilities {
             sorts: Sort::ALL.to_vec(),
             status_filter_note: None,
             search: true,
+            keys_named: true,
+            key_toggle: None,
         }
     }
 }
@@ -323,6 +329,15 @@ pub struct TrackingSettings {
     pub project_name: Option<String>,
     pub sentry_external_url: Option<String>,
     pub api_url: Option<String>,
+}
+
+impl ClientKey {
+    /// The name a rotated key's successor gets when the user gives none.
+    pub fn rotated_name(&self, today: chrono::NaiveDate) -> String {
+        let base = self.name.as_deref().unwrap_or("Key");
+        let base = base.split(" (rotated ").next().unwrap_or(base);
+        format!("{base} (rotated {today})")
+    }
 }
 
 /// A client key: how applications send errors (its DSN is a secret of sorts).

@@ -2,7 +2,8 @@ use crossterm::event::KeyEvent;
 
 use crate::backend::BackendError;
 use crate::model::{
-    Capabilities, ErrorDetail, ErrorSummary, Event, ListQuery, Page, Status, Timestamp,
+    Capabilities, ClientKey, ErrorDetail, ErrorSummary, Event, ListQuery, Page, Status, Timestamp,
+    TrackingSettings,
 };
 
 /// Request ids: each result carries the id of the request it answers, so stale answers drop.
@@ -34,6 +35,33 @@ pub enum Msg {
         id: String,
         wanted: Status,
         result: Result<ErrorSummary, BackendError>,
+    },
+    KeysLoaded {
+        req: ReqId,
+        result: Result<Vec<ClientKey>, BackendError>,
+    },
+    KeyCreated {
+        req: ReqId,
+        result: Result<ClientKey, BackendError>,
+    },
+    KeyDeleted {
+        req: ReqId,
+        id: String,
+        result: Result<ClientKey, BackendError>,
+    },
+    KeyChanged {
+        req: ReqId,
+        result: Result<ClientKey, BackendError>,
+    },
+    /// A test event through a DSN: the event id it got, or why it was refused.
+    DsnTested {
+        req: ReqId,
+        key_id: String,
+        result: Result<String, String>,
+    },
+    SettingsLoaded {
+        req: ReqId,
+        result: Result<TrackingSettings, BackendError>,
     },
     /// What the backend found it can do, after asking the server.
     Probed(Capabilities),
@@ -68,6 +96,36 @@ pub enum Effect {
         req: ReqId,
         id: String,
         status: Status,
+    },
+    ListKeys {
+        req: ReqId,
+    },
+    CreateKey {
+        req: ReqId,
+        name: Option<String>,
+    },
+    DeleteKey {
+        req: ReqId,
+        id: String,
+    },
+    SetKeyActive {
+        req: ReqId,
+        id: String,
+        active: bool,
+    },
+    /// Send one test event through a DSN.
+    TestDsn {
+        req: ReqId,
+        key_id: String,
+        dsn: String,
+    },
+    LoadSettings {
+        req: ReqId,
+    },
+    SetSettings {
+        req: ReqId,
+        active: bool,
+        integrated: Option<bool>,
     },
     /// Ask the backend what it can do (GitLab: can status changes go to Sentry?).
     Probe,

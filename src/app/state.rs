@@ -3,7 +3,10 @@ use std::collections::{HashMap, VecDeque};
 
 use super::keymap::Ctx;
 use super::msg::ReqId;
-use crate::model::{Capabilities, ErrorDetail, ErrorSummary, Event, ListQuery, Status, Timestamp};
+use crate::model::{
+    Capabilities, ClientKey, ErrorDetail, ErrorSummary, Event, ListQuery, Status, Timestamp,
+    TrackingSettings,
+};
 
 /// Where loaded data stands. The data itself lives beside it, so a reload keeps it on screen.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -78,6 +81,92 @@ pub enum View {
     List,
     Detail,
     Stack,
+    /// The project's client keys (DSNs).
+    Keys,
+    /// The project's error-tracking settings (GitLab).
+    Settings,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct KeysPane {
+    pub items: Vec<ClientKey>,
+    pub load: Load,
+    pub selected: usize,
+    /// Enter shows the selected key in full.
+    pub expanded: bool,
+}
+
+impl KeysPane {
+    pub fn selected(&self) -> Option<&ClientKey> {
+        self.items.get(self.selected)
+    }
+    pub fn active_count(&self) -> usize {
+        self.items.iter().filter(|k| k.active).count()
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SettingsPane {
+    pub data: Option<TrackingSettings>,
+    pub load: Load,
+}
+
+/// What a confirmed dialog does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Confirmed {
+    DeleteKey {
+        id: String,
+    },
+    SetKeyActive {
+        id: String,
+        active: bool,
+    },
+    SetTracking {
+        active: bool,
+        integrated: Option<bool>,
+    },
+    /// The last step of a rotation: the new key works, delete the old one.
+    RotateDeleteOld,
+}
+
+/// What a line of typed text is for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InputFor {
+    NewKeyName,
+    RotateKeyName,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Modal {
+    Confirm {
+        title: String,
+        lines: Vec<String>,
+        /// A warning shown in red (e.g. deleting the last active key).
+        warning: Option<String>,
+        on_yes: Confirmed,
+    },
+    Input {
+        title: String,
+        buf: String,
+        purpose: InputFor,
+    },
+}
+
+/// A key rotation in progress. The old key is deleted only in the last stage, after the new
+/// key exists and a test event went through it, and only if the user confirms.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rotation {
+    pub old: ClientKey,
+    pub stage: RotationStage,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RotationStage {
+    Naming,
+    Creating { req: ReqId },
+    Testing { req: ReqId, new: ClientKey },
+    Confirming { new: ClientKey, event_id: String },
+    Deleting { req: ReqId, new: ClientKey },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -167,6 +256,12 @@ pub struct App {
     pub details: Cache<ErrorDetail>,
     pub events: Cache<Event>,
     pub view: View,
+    /// Where Esc goes back to from the keys and settings panes.
+    pub view_before: View,
+    pub keys: KeysPane,
+    pub settings: SettingsPane,
+    pub modal: Option<Modal>,
+    pub rotation: Option<Rotation>,
     pub stack: StackOptions,
     /// Scroll offsets of the detail and stack panes, in lines.
     pub detail_scroll: u16,
@@ -214,6 +309,11 @@ impl App {
             details: Cache::new(64),
             events: Cache::new(32),
             view: View::List,
+            view_before: View::List,
+            keys: KeysPane::default(),
+            settings: SettingsPane::default(),
+            modal: None,
+            rotation: None,
             stack: StackOptions::default(),
             detail_scroll: 0,
             stack_scroll: 0,
@@ -261,11 +361,23 @@ impl App {
             View::List => vec![Ctx::List],
             View::Detail => vec![Ctx::Error],
             View::Stack => vec![Ctx::Error, Ctx::Stack],
+            View::Keys => vec![Ctx::Keys],
+            View::Settings => vec![Ctx::Settings],
         }
     }
 
     pub fn loading(&self) -> bool {
         self.list.load.is_loading()
+            || self.keys.load.is_loading()
+            || self.settings.load.is_loading()
+            || self.rotation.as_ref().is_some_and(|r| {
+                matches!(
+                    r.stage,
+                    RotationStage::Creating { .. }
+                        | RotationStage::Testing { .. }
+                        | RotationStage::Deleting { .. }
+                )
+            })
             || self.detail.load.is_loading()
             || self.event.load.is_loading()
             || !self.pending.is_empty()

@@ -262,6 +262,34 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 }
             }
         }
+        Msg::KeysLoaded { req, result } => {
+            app.dirty = true;
+            super::keys::keys_loaded(app, req, result);
+        }
+        Msg::KeyCreated { req, result } => {
+            app.dirty = true;
+            super::keys::key_created(app, req, result, &mut fx);
+        }
+        Msg::KeyDeleted { req, id, result } => {
+            app.dirty = true;
+            super::keys::key_deleted(app, req, &id, result);
+        }
+        Msg::KeyChanged { result, .. } => {
+            app.dirty = true;
+            super::keys::key_changed(app, result);
+        }
+        Msg::DsnTested {
+            req,
+            key_id,
+            result,
+        } => {
+            app.dirty = true;
+            super::keys::dsn_tested(app, req, &key_id, result);
+        }
+        Msg::SettingsLoaded { req, result } => {
+            app.dirty = true;
+            super::keys::settings_loaded(app, req, result);
+        }
         Msg::Probed(caps) => {
             app.dirty = true;
             if !caps.status_filters.contains(&app.query.status) {
@@ -282,6 +310,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
 }
 
 fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
+    if app.modal.is_some() {
+        return super::keys::on_modal_key(app, key, fx);
+    }
     if app.input.is_some() {
         return on_input_key(app, key, fx);
     }
@@ -323,11 +354,13 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
         Action::Open => match app.view {
             View::List => open_selected(app, fx),
             View::Detail => show_stack(app, fx),
-            View::Stack => {}
+            View::Keys => app.keys.expanded = !app.keys.expanded,
+            View::Stack | View::Settings => {}
         },
         Action::Back => {
             app.view = match app.view {
                 View::Stack => View::Detail,
+                View::Keys | View::Settings => app.view_before,
                 _ => View::List,
             };
             follow_selection(app, fx);
@@ -335,11 +368,23 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
         Action::NextPane => match app.view {
             View::List => open_selected(app, fx),
             View::Detail => show_stack(app, fx),
-            View::Stack => {
+            View::Stack | View::Keys | View::Settings => {
                 app.view = View::List;
                 follow_selection(app, fx);
             }
         },
+        Action::OpenKeys => super::keys::open_keys(app, fx),
+        Action::OpenSettings => super::keys::open_settings(app, fx),
+        Action::NewKey => super::keys::new_key(app, fx),
+        Action::DeleteKey => super::keys::delete_key(app),
+        Action::RotateKey => super::keys::start_rotation(app, fx),
+        Action::TestKey => super::keys::test_key(app, fx),
+        Action::CopyDsn => super::keys::copy_dsn(app, fx),
+        Action::ToggleActive => match app.view {
+            View::Settings => super::keys::toggle_tracking(app),
+            _ => super::keys::toggle_key(app, fx),
+        },
+        Action::SwitchBackend => super::keys::switch_backend(app),
         Action::Search => app.input = Some(app.query.text.clone()),
         Action::CycleFilter => {
             if app.caps.status_filters.len() <= 1 {
@@ -445,6 +490,8 @@ fn move_by(app: &mut App, delta: isize, fx: &mut Vec<Effect>) {
         }
         View::Detail => app.detail_scroll = scroll(app.detail_scroll, delta, app.detail_max.get()),
         View::Stack => app.stack_scroll = scroll(app.stack_scroll, delta, app.stack_max.get()),
+        View::Keys => super::keys::move_selection(app, delta),
+        View::Settings => {}
     }
 }
 
@@ -493,6 +540,11 @@ fn reset_list(app: &mut App, fx: &mut Vec<Effect>) {
 }
 
 fn refresh(app: &mut App, fx: &mut Vec<Effect>) {
+    match app.view {
+        View::Keys => return super::keys::load_keys(app, fx),
+        View::Settings => return super::keys::load_settings(app, fx),
+        _ => {}
+    }
     load_list(app, false, fx);
     app.details.clear();
     app.events.clear();

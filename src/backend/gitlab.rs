@@ -226,6 +226,8 @@ impl GitlabBackend {
             } else {
                 Some(UNRESOLVED_ONLY.into())
             },
+            keys_named: false,
+            key_toggle: Some(KEY_TOGGLE.into()),
             search: true,
         }
     }
@@ -548,10 +550,6 @@ impl Backend for GitlabBackend {
             request: None,
             other_entries: Vec::new(),
         })
-    }
-
-    fn key_toggle(&self) -> std::result::Result<(), String> {
-        Err(KEY_TOGGLE.into())
     }
 
     async fn set_key_active(&self, _id: &str, _active: bool) -> Result<ClientKey> {

@@ -256,7 +256,7 @@ impl Http {
                 action: op.action.to_string(),
             },
             404 => BackendError::NotFound {
-                what: op.what.clone(),
+                what: format!("{} (check the names and the server URL)", op.what),
             },
             429 => BackendError::RateLimited {
                 message: if detail.is_empty() {

@@ -66,10 +66,6 @@ pub trait Backend: Send + Sync {
         let _ = (id, active);
         Err(self.unsupported("turning client keys on and off"))
     }
-    /// Whether `set_key_active` can work; otherwise why not.
-    fn key_toggle(&self) -> std::result::Result<(), String> {
-        Ok(())
-    }
 
     fn unsupported(&self, what: &str) -> BackendError {
         BackendError::Unsupported(format!(
@@ -98,7 +94,7 @@ pub enum BackendError {
         scope: String,
         action: String,
     },
-    #[error("Not found (404): {what}. Check the organization, project and URL.")]
+    #[error("Not found (404): {what}.")]
     NotFound { what: String },
     #[error("Rate limited (429): {message}{}", retry_after.map(|d| format!(" Try again in {} s.", d.as_secs().max(1))).unwrap_or_default())]
     RateLimited {

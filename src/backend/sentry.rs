@@ -248,6 +248,12 @@ impl Backend for SentryBackend {
         decode_event(&resp.body)
     }
 
+    async fn settings(&self) -> Result<TrackingSettings> {
+        Err(BackendError::Unsupported(
+            "Error-tracking settings are GitLab's; on Sentry, errtui manages the project's errors and client keys (K).".into(),
+        ))
+    }
+
     async fn list_keys(&self) -> Result<Vec<ClientKey>> {
         let base = self.keys_path()?;
         let op = Op::new(

@@ -17,6 +17,8 @@ pub struct Executor {
     list: Option<JoinHandle<()>>,
     detail: Option<JoinHandle<()>>,
     event: Option<JoinHandle<()>>,
+    keys: Option<JoinHandle<()>>,
+    settings: Option<JoinHandle<()>>,
 }
 
 impl Executor {
@@ -27,6 +29,8 @@ impl Executor {
             list: None,
             detail: None,
             event: None,
+            keys: None,
+            settings: None,
         }
     }
 
@@ -76,6 +80,59 @@ impl Executor {
                         req,
                         id,
                         wanted: status,
+                        result,
+                    });
+                });
+            }
+            Effect::ListKeys { req } => replace(
+                &mut self.keys,
+                tokio::spawn(async move {
+                    let result = b.list_keys().await;
+                    let _ = tx.send(Msg::KeysLoaded { req, result });
+                }),
+            ),
+            Effect::LoadSettings { req } => replace(
+                &mut self.settings,
+                tokio::spawn(async move {
+                    let result = b.settings().await;
+                    let _ = tx.send(Msg::SettingsLoaded { req, result });
+                }),
+            ),
+            // Changes are never aborted: each one the user confirmed is sent.
+            Effect::SetSettings {
+                req,
+                active,
+                integrated,
+            } => {
+                tokio::spawn(async move {
+                    let result = b.set_settings(active, integrated).await;
+                    let _ = tx.send(Msg::SettingsLoaded { req, result });
+                });
+            }
+            Effect::CreateKey { req, name } => {
+                tokio::spawn(async move {
+                    let result = b.create_key(name.as_deref()).await;
+                    let _ = tx.send(Msg::KeyCreated { req, result });
+                });
+            }
+            Effect::DeleteKey { req, id } => {
+                tokio::spawn(async move {
+                    let result = b.delete_key(&id).await;
+                    let _ = tx.send(Msg::KeyDeleted { req, id, result });
+                });
+            }
+            Effect::SetKeyActive { req, id, active } => {
+                tokio::spawn(async move {
+                    let result = b.set_key_active(&id, active).await;
+                    let _ = tx.send(Msg::KeyChanged { req, result });
+                });
+            }
+            Effect::TestDsn { req, key_id, dsn } => {
+                tokio::spawn(async move {
+                    let result = crate::dsn::send_test_event(&dsn).await;
+                    let _ = tx.send(Msg::DsnTested {
+                        req,
+                        key_id,
                         result,
                     });
                 });

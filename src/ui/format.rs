@@ -83,6 +83,24 @@ pub fn sparkline(values: &[u64]) -> String {
         .collect()
 }
 
+/// "500 / 1h", or "none".
+pub fn rate_limit_text(r: Option<(u64, u64)>) -> String {
+    match r {
+        None => "none".into(),
+        Some((count, window)) => {
+            let w = match window {
+                60 => "1m".to_string(),
+                3600 => "1h".to_string(),
+                86_400 => "1d".to_string(),
+                s if s % 3600 == 0 => format!("{}h", s / 3600),
+                s if s % 60 == 0 => format!("{}m", s / 60),
+                s => format!("{s}s"),
+            };
+            format!("{count} / {w}")
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,5 +124,8 @@ mod tests {
         assert_eq!(compact(10_000), "10k");
         assert_eq!(grouped(1_234_567), "1,234,567");
         assert_eq!(sparkline(&[0, 1, 7]), " ▂█");
+        assert_eq!(rate_limit_text(Some((500, 3600))), "500 / 1h");
+        assert_eq!(rate_limit_text(Some((10, 90))), "10 / 90s");
+        assert_eq!(rate_limit_text(None), "none");
     }
 }

@@ -3,7 +3,10 @@
 pub mod detail;
 pub mod format;
 pub mod help;
+pub mod keys;
 pub mod list;
+pub mod modal;
+pub mod settings;
 pub mod stacktrace;
 pub mod theme;
 
@@ -28,7 +31,11 @@ pub fn draw(f: &mut Frame, app: &App) {
     ])
     .areas(f.area());
     draw_header(f, app, header);
-    if app.wide() {
+    if app.view == View::Keys {
+        keys::draw(f, app, body);
+    } else if app.view == View::Settings {
+        settings::draw(f, app, body);
+    } else if app.wide() {
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
                 .areas(body);
@@ -41,7 +48,7 @@ pub fn draw(f: &mut Frame, app: &App) {
         match app.view {
             View::List => list::draw(f, app, body, true),
             View::Detail => detail::draw(f, app, body, true),
-            View::Stack => stacktrace::draw(f, app, body, true),
+            _ => stacktrace::draw(f, app, body, true),
         }
     }
     draw_status(f, app, status);
@@ -51,6 +58,9 @@ pub fn draw(f: &mut Frame, app: &App) {
     }
     if let Some(url) = &app.url_popup {
         draw_url_popup(f, url);
+    }
+    if let Some(m) = &app.modal {
+        modal::draw(f, m);
     }
 }
 

@@ -258,3 +258,169 @@ fn gitlab_warming_and_not_available_screens() {
         snap("gitlab_not_available_diagnosed", &app);
     }
 }
+
+fn keys_fixture() -> Vec<errtui::model::ClientKey> {
+    let k =
+        |id: &str, name: &str, active: bool, limit: Option<(u64, u64)>| errtui::model::ClientKey {
+            id: id.into(),
+            name: Some(name.into()),
+            active,
+            public_key: id.into(),
+            dsn: Some(format!("https://{id}@o4504.ingest.us.sentry.io/4505123")),
+            created: Some(now() - chrono::Duration::days(40)),
+            rate_limit: limit,
+        };
+    vec![
+        k("e3c2f1a0b9d84c7e9f0a1b2c3d4e5f60", "Default", true, None),
+        k(
+            "0a1b2c3d4e5f60e3c2f1a0b9d84c7e9f",
+            "Mobile app",
+            true,
+            Some((500, 3600)),
+        ),
+        k(
+            "9f0a1b2c3d4e5f60e3c2f1a0b9d84c7e",
+            "Leaked 2026-10",
+            false,
+            None,
+        ),
+    ]
+}
+
+fn keys_view(w: u16, h: u16) -> App {
+    let mut app = loaded_app(w, h, 3);
+    let fx = update(
+        &mut app,
+        Msg::Key(crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char('K'),
+            crossterm::event::KeyModifiers::SHIFT,
+        )),
+    );
+    let Some(errtui::app::Effect::ListKeys { req }) = fx.into_iter().next() else {
+        panic!()
+    };
+    update(
+        &mut app,
+        Msg::KeysLoaded {
+            req,
+            result: Ok(keys_fixture()),
+        },
+    );
+    app.notice = None;
+    app
+}
+
+#[test]
+fn keys_pane_and_its_dialogs() {
+    use crossterm::event::{KeyCode, KeyEvent};
+    for (w, h) in sizes() {
+        let mut app = keys_view(w, h);
+        snap("keys", &app);
+        update(&mut app, Msg::Key(KeyEvent::from(KeyCode::Enter)));
+        snap("keys_expanded", &app);
+        update(&mut app, Msg::Key(KeyEvent::from(KeyCode::Char('d'))));
+        snap("keys_confirm_delete", &app);
+    }
+    let mut app = keys_view(80, 24);
+    app.keys.load = Load::Loading { req: 99 };
+    app.keys.items.clear();
+    snap("keys_loading", &app);
+    let mut app = keys_view(80, 24);
+    update(&mut app, Msg::Key(KeyEvent::from(KeyCode::Char('R'))));
+    snap("keys_rotate_name", &app);
+    let Some(errtui::app::Effect::CreateKey { req, .. }) =
+        update(&mut app, Msg::Key(KeyEvent::from(KeyCode::Enter)))
+            .into_iter()
+            .next()
+    else {
+        panic!()
+    };
+    let mut new = keys_fixture()[0].clone();
+    new.id = "ffffffffffffffffffffffffffffffff".into();
+    new.public_key = new.id.clone();
+    new.name = Some("Default (rotated 2026-11-21)".into());
+    new.dsn = Some(format!(
+        "https://{}@o4504.ingest.us.sentry.io/4505123",
+        new.id
+    ));
+    let fx = update(
+        &mut app,
+        Msg::KeyCreated {
+            req,
+            result: Ok(new),
+        },
+    );
+    let Some(errtui::app::Effect::TestDsn { req, .. }) = fx.into_iter().nth(1) else {
+        panic!()
+    };
+    snap("keys_rotate_testing", &app);
+    update(
+        &mut app,
+        Msg::DsnTested {
+            req,
+            key_id: "f".into(),
+            result: Ok("4750bdd32bee06246efd8280acf3c889".into()),
+        },
+    );
+    snap("keys_rotate_confirm", &app);
+}
+
+#[test]
+fn settings_pane() {
+    for (w, h) in sizes() {
+        let mut app = loaded_app(w, h, 2);
+        let fx = update(
+            &mut app,
+            Msg::Key(crossterm::event::KeyEvent::new(
+                crossterm::event::KeyCode::Char('S'),
+                crossterm::event::KeyModifiers::SHIFT,
+            )),
+        );
+        let Some(errtui::app::Effect::LoadSettings { req }) = fx.into_iter().next() else {
+            panic!()
+        };
+        update(
+            &mut app,
+            Msg::SettingsLoaded {
+                req,
+                result: Ok(errtui::model::TrackingSettings {
+                    active: true,
+                    integrated: false,
+                    project_name: Some("web".into()),
+                    sentry_external_url: Some("https://sentry.example.com/acme/web".into()),
+                    api_url: Some("https://sentry.example.com/api/0/projects/acme/web/".into()),
+                }),
+            },
+        );
+        snap("settings", &app);
+        update(
+            &mut app,
+            Msg::Key(crossterm::event::KeyEvent::from(
+                crossterm::event::KeyCode::Char('a'),
+            )),
+        );
+        snap("settings_confirm_off", &app);
+    }
+    let mut app = loaded_app(80, 24, 2);
+    let fx = update(
+        &mut app,
+        Msg::Key(crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char('S'),
+            crossterm::event::KeyModifiers::SHIFT,
+        )),
+    );
+    let Some(errtui::app::Effect::LoadSettings { req }) = fx.into_iter().next() else {
+        panic!()
+    };
+    let err = BackendError::NotFound {
+        what: "GitLab has no error-tracking settings for `acme/web` yet (\"Error Tracking Setting Not Found\"). The Sentry URL and token can only be set in the web UI: https://gitlab.example.com/acme/web/-/settings/operations".into(),
+    };
+    update(
+        &mut app,
+        Msg::SettingsLoaded {
+            req,
+            result: Err(err),
+        },
+    );
+    snap("settings_not_found", &app);
+}

@@ -542,3 +542,14 @@ fn probed_capabilities_limit_the_status_filter_and_explain_it() {
     }
     assert_eq!(app.query.sort, Sort::LastSeen, "three sorts, no users sort");
 }
+
+#[test]
+fn capital_k_opens_the_keys_pane_and_loads_keys() {
+    let mut app = loaded_app(80, 24, 2);
+    let fx = update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('K'), KeyModifiers::SHIFT)),
+    );
+    assert_eq!(app.view, View::Keys);
+    assert!(matches!(fx.as_slice(), [Effect::ListKeys { .. }]), "{fx:?}");
+}
