@@ -431,3 +431,70 @@ fn gitlab_commands_against_the_demo_server() {
     let o = gl(&["keys", "delete", "999", "--yes"], false);
     assert_eq!(o.status.code(), Some(1));
 }
+
+#[test]
+fn sentry_keys_rotate_and_test_from_the_command_line() {
+    let url = own_demo_server();
+    let env = [
+        ("SENTRY_URL", url.as_str()),
+        ("SENTRY_ORG", "demo"),
+        ("SENTRY_PROJECT", "demo"),
+        ("SENTRY_AUTH_TOKEN", "x"),
+    ];
+    let keys = || {
+        serde_json::from_slice::<Vec<Value>>(&run(&["keys", "--json"], &env).stdout).expect("json")
+    };
+    let before = keys();
+    assert_eq!(before.len(), 1);
+    for field in [
+        "id",
+        "name",
+        "active",
+        "public_key",
+        "dsn",
+        "created",
+        "rate_limit",
+    ] {
+        assert!(before[0].get(field).is_some(), "key JSON lacks {field}");
+    }
+    let old = before[0]["id"].as_str().expect("id").to_string();
+
+    // Off a terminal and without --yes, rotation keeps the old key.
+    let o = run(&["keys", "rotate", &old, "--json"], &env);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r: Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(r["old_deleted"], false);
+    assert_eq!(r["test_event_id"].as_str().map(str::len), Some(32));
+    assert_eq!(keys().len(), 2);
+
+    // With --yes it finishes; the new key carries the rotated name.
+    let newest = r["new"]["id"].as_str().expect("new id").to_string();
+    let o = run(
+        &["keys", "rotate", &newest, "--yes", "--name", "Web (2026)"],
+        &env,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("Rotation done"));
+    let after = keys();
+    assert_eq!(after.len(), 2, "one created, one deleted");
+    assert!(after.iter().any(|k| k["name"] == "Web (2026)"));
+    assert!(!after.iter().any(|k| k["id"] == newest.as_str()));
+
+    // keys test: the event id on stdout, and the event in the list.
+    let dsn = after[0]["dsn"].as_str().expect("dsn").to_string();
+    let o = run(&["keys", "test", &dsn], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).trim().len(), 32);
+    let list: Vec<Value> = serde_json::from_slice(
+        &run(&["list", "--json", "--query", "errtui test event"], &env).stdout,
+    )
+    .expect("json");
+    assert!(list.len() >= 3, "three test events arrived: {}", list.len());
+
+    // Refusals and bad DSNs, in plain words.
+    let o = run(&["keys", "test", &dsn.replace("@", "0@")], &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("Unknown public key"), "{}", stderr(&o));
+    let o = run(&["keys", "test", "not-a-dsn"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+}
