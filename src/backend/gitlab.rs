@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::OnceCell;
 
-use super::http::{AuthStyle, Http, Op, decode};
+use super::http::{AuthStyle, Http, Op, decode, encode_segment};
 use super::sentry::{SentryBackend, parse_time};
 use super::{Backend, BackendError, Result, Secret};
 use crate::model::*;
@@ -68,15 +68,7 @@ impl GitlabBackend {
 
     /// `:id` for REST paths: a number, or the URL-encoded full path.
     fn rest_id(&self) -> String {
-        self.project
-            .bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                    (b as char).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
+        encode_segment(&self.project)
     }
 
     fn rest(&self, rest: &str) -> String {
@@ -665,7 +657,10 @@ impl Backend for GitlabBackend {
             .http
             .send::<RawKey>(
                 Method::DELETE,
-                &self.rest(&format!("error_tracking/client_keys/{}", urlenc(id))),
+                &self.rest(&format!(
+                    "error_tracking/client_keys/{}",
+                    encode_segment(id)
+                )),
                 &[],
                 None,
                 &op,
@@ -673,10 +668,6 @@ impl Backend for GitlabBackend {
             .await?;
         Ok(resp.body.into())
     }
-}
-
-fn urlenc(s: &str) -> String {
-    form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
 fn settings_result(r: Result<Value>, b: &GitlabBackend) -> Result<TrackingSettings> {

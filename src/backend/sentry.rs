@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use tokio::sync::OnceCell;
 
-use super::http::{AuthStyle, Http, Op};
+use super::http::{AuthStyle, Http, Op, encode_segment as enc};
 use super::{Backend, BackendError, Result, Secret};
 use crate::model::*;
 
@@ -102,18 +102,6 @@ impl SentryBackend {
             id
         )
     }
-}
-
-fn enc(s: &str) -> String {
-    // Path segments: keep unreserved characters, escape the rest.
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// The Sentry search string errtui sends: status first, then the user's words. Never empty by

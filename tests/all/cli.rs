@@ -7,27 +7,28 @@ use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_errtui");
 
+/// A demo server on a thread of its own, alive for the rest of the test run.
+fn spawn_demo(errors: usize) -> String {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Runtime::new().expect("runtime");
+        rt.block_on(async {
+            let opts = errtui::demo::DemoOptions {
+                errors,
+                ..Default::default()
+            };
+            let server = errtui::demo::start(opts).await.expect("demo server");
+            tx.send(server.url()).expect("send");
+            std::future::pending::<()>().await;
+        });
+    });
+    rx.recv().expect("demo url")
+}
+
 /// One demo server (40 hand-written + 1,200 generated errors) shared by the CLI tests.
 pub fn demo_url() -> &'static str {
     static URL: OnceLock<String> = OnceLock::new();
-    URL.get_or_init(|| {
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Runtime::new().expect("runtime");
-            rt.block_on(async {
-                let server = errtui::demo::start(errtui::demo::DemoOptions {
-                    port: 0,
-                    errors: 1200,
-                    latency: Default::default(),
-                })
-                .await
-                .expect("demo server");
-                tx.send(server.url()).expect("send");
-                std::future::pending::<()>().await;
-            });
-        });
-        rx.recv().expect("demo url")
-    })
+    URL.get_or_init(|| spawn_demo(1200))
 }
 
 fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
@@ -289,19 +290,9 @@ fn demo_server_prints_its_address_and_answers_other_clients() {
     assert_eq!(v.len(), 50);
 }
 
+/// A fresh demo server, for tests that change its settings or keys.
 fn own_demo_server() -> String {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Runtime::new().expect("runtime");
-        rt.block_on(async {
-            let server = errtui::demo::start(errtui::demo::DemoOptions::default())
-                .await
-                .expect("demo server");
-            tx.send(server.url()).expect("send");
-            std::future::pending::<()>().await;
-        });
-    });
-    rx.recv().expect("demo url")
+    spawn_demo(0)
 }
 
 /// The GitLab side of the demo, end to end through the CLI. One test on its own server, since
