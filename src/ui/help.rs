@@ -16,6 +16,10 @@ pub fn draw(f: &mut Frame, app: &App) {
                 ""
             } else if b.ctx == [Ctx::Stack] {
                 " (trace)"
+            } else if b.ctx == [Ctx::Keys] {
+                " (keys)"
+            } else if b.ctx == [Ctx::Settings] {
+                " (settings)"
             } else if b.ctx == [Ctx::List] {
                 " (list)"
             } else {
