@@ -489,3 +489,72 @@ fn sentry_keys_rotate_and_test_from_the_command_line() {
     let o = run(&["keys", "test", "not-a-dsn"], &[]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// `keys rotate` against a mock Sentry that is also the DSN's ingest host: the calls come in
+/// the only safe order, and a refused test event stops before anything is deleted.
+#[test]
+fn keys_rotate_calls_in_order_and_stops_when_the_test_event_is_refused() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let rt = tokio::runtime::Runtime::new().expect("rt");
+    for accept in [true, false] {
+        let server = rt.block_on(async {
+            let s = MockServer::start().await;
+            let host = s.uri().trim_start_matches("http://").to_string();
+            let key = |id: &str| serde_json::json!({"id": id, "public": id, "name": format!("k-{id}"), "isActive": true,
+                "dsn": {"public": format!("http://{id}@{host}/2")}});
+            Mock::given(method("GET")).and(path("/api/0/projects/acme/web/keys/"))
+                .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!([key("old1")])))
+                .mount(&s).await;
+            Mock::given(method("POST")).and(path("/api/0/projects/acme/web/keys/"))
+                .respond_with(ResponseTemplate::new(201).set_body_json(key("new2")))
+                .mount(&s).await;
+            let ingest = if accept {
+                ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "ev1"}))
+            } else {
+                ResponseTemplate::new(403).insert_header("x-sentry-error", "Project key disabled")
+            };
+            Mock::given(method("POST")).and(path("/api/2/envelope/")).respond_with(ingest).mount(&s).await;
+            Mock::given(method("DELETE")).and(path("/api/0/projects/acme/web/keys/old1/"))
+                .respond_with(ResponseTemplate::new(204))
+                .mount(&s).await;
+            s
+        });
+        let o = run(
+            &["keys", "rotate", "old1", "--yes"],
+            &[
+                ("SENTRY_URL", &server.uri()),
+                ("SENTRY_ORG", "acme"),
+                ("SENTRY_PROJECT", "web"),
+                ("SENTRY_AUTH_TOKEN", "t"),
+            ],
+        );
+        let calls: Vec<String> = rt
+            .block_on(server.received_requests())
+            .expect("recorded")
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.url.path()))
+            .collect();
+        let pos = |c: &str| calls.iter().position(|x| x == c);
+        let created = pos("POST /api/0/projects/acme/web/keys/").expect("created");
+        let tested = pos("POST /api/2/envelope/").expect("tested");
+        assert!(created < tested, "{calls:?}");
+        if accept {
+            assert!(o.status.success(), "{}", stderr(&o));
+            let deleted = pos("DELETE /api/0/projects/acme/web/keys/old1/").expect("deleted");
+            assert!(tested < deleted, "the old key goes last: {calls:?}");
+        } else {
+            assert_eq!(o.status.code(), Some(1));
+            assert!(
+                pos("DELETE /api/0/projects/acme/web/keys/old1/").is_none(),
+                "nothing deleted: {calls:?}"
+            );
+            assert!(
+                stderr(&o).contains("both keys remain")
+                    && stderr(&o).contains("Project key disabled"),
+                "{}",
+                stderr(&o)
+            );
+        }
+    }
+}
