@@ -13,7 +13,13 @@ use crate::backend::{Backend, Secret};
 use crate::config::{self, BackendKind, Flags, Target};
 use crate::demo::{self, DemoOptions};
 use crate::model::{ErrorSummary, ListQuery, Sort, Status, StatusFilter};
-use crate::text::{fit, fit_right, sanitize};
+use crate::text::sanitize;
+
+mod keys;
+mod output;
+
+pub use output::table;
+use output::{settings_text, show_json, show_text};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -327,14 +333,14 @@ impl From<crate::backend::BackendError> for Failure {
     }
 }
 
-fn print(text: &str) -> Result<(), Failure> {
+pub(super) fn print(text: &str) -> Result<(), Failure> {
     std::io::stdout()
         .lock()
         .write_all(text.as_bytes())
         .map_err(|e| Failure::Fail(format!("could not write the output: {e}")))
 }
 
-fn to_json<T: serde::Serialize>(v: &T) -> Result<String, Failure> {
+pub(super) fn to_json<T: serde::Serialize>(v: &T) -> Result<String, Failure> {
     serde_json::to_string_pretty(v)
         .map(|s| s + "\n")
         .map_err(|e| Failure::Fail(e.to_string()))
@@ -441,255 +447,9 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
         Some(Command::Keys { action, json }) => {
-            keys(g, action.unwrap_or(KeysAction::List), json).await
+            keys::keys(g, action.unwrap_or(KeysAction::List), json).await
         }
     }
-}
-
-async fn keys(g: &Global, action: KeysAction, json: bool) -> Result<(), Failure> {
-    // Testing a DSN needs no account: the DSN is the credential.
-    let b = match &action {
-        KeysAction::Test { .. } => None,
-        _ => Some(backend_from(g)?),
-    };
-    let b = || b.clone().ok_or_else(|| Failure::Fail("no backend".into()));
-    match action {
-        KeysAction::List => {
-            let keys = b()?.list_keys().await?;
-            print(&if json {
-                to_json(&keys)?
-            } else {
-                keys_table(&keys)
-            })
-        }
-        KeysAction::Create { name } => {
-            let k = b()?.create_key(name.as_deref()).await?;
-            eprintln!("Created client key {}.", sanitize(&k.id));
-            print(&if json {
-                to_json(&k)?
-            } else {
-                keys_table(std::slice::from_ref(&k))
-            })
-        }
-        KeysAction::Test { dsn } => {
-            let parsed = crate::dsn::Dsn::parse(&dsn).map_err(Failure::Usage)?;
-            match crate::dsn::send_test_event(&dsn).await {
-                Ok(event_id) => {
-                    eprintln!(
-                        "The test event arrived: {} accepted it as event {event_id}.",
-                        sanitize(&parsed.host)
-                    );
-                    if json {
-                        print(&to_json(
-                            &serde_json::json!({"accepted": true, "event_id": event_id, "host": parsed.host, "project_id": parsed.project_id}),
-                        )?)
-                    } else {
-                        print(&format!("{event_id}\n"))
-                    }
-                }
-                Err(why) => Err(Failure::Fail(format!(
-                    "The test event did not arrive: {why}."
-                ))),
-            }
-        }
-        KeysAction::Rotate { id, name, yes } => rotate(b()?.as_ref(), &id, name, yes, json).await,
-        KeysAction::Delete { id, yes } => {
-            let b = b()?;
-            let keys = b.list_keys().await?;
-            let key = find_key(&keys, &id)?;
-            let last_active = key.active && keys.iter().filter(|k| k.active).count() == 1;
-            if !yes {
-                confirm_delete(key, last_active)?;
-            }
-            let deleted = b.delete_key(&key.id).await?;
-            eprintln!(
-                "Deleted client key {} ({}).",
-                sanitize(&deleted.id),
-                sanitize(&deleted.public_key)
-            );
-            if json {
-                print(&to_json(&deleted)?)
-            } else {
-                Ok(())
-            }
-        }
-    }
-}
-
-fn find_key<'a>(
-    keys: &'a [crate::model::ClientKey],
-    id: &str,
-) -> Result<&'a crate::model::ClientKey, Failure> {
-    keys.iter()
-        .find(|k| k.id == id || k.public_key == id)
-        .ok_or_else(|| Failure::Fail(format!("No client key `{}` in this project.", sanitize(id))))
-}
-
-/// Rotation, in the only safe order: create, test, and only then delete the old key. Any
-/// failure stops with both keys in place.
-async fn rotate(
-    b: &dyn Backend,
-    id: &str,
-    name: Option<String>,
-    yes: bool,
-    json: bool,
-) -> Result<(), Failure> {
-    use std::io::IsTerminal;
-    let keys = b.list_keys().await?;
-    let old = find_key(&keys, id)?.clone();
-    let name = name.unwrap_or_else(|| old.rotated_name(chrono::Utc::now().date_naive()));
-    let new = b.create_key(Some(&name)).await?;
-    let Some(dsn) = new.dsn.clone() else {
-        return Err(Failure::Fail(format!(
-            "Created key {} but the server gave no DSN for it; the old key stays.",
-            sanitize(&new.id)
-        )));
-    };
-    eprintln!(
-        "Created key {} with DSN:\n  {}",
-        sanitize(&new.id),
-        sanitize(&dsn)
-    );
-    let event_id = crate::dsn::send_test_event(&dsn).await.map_err(|why| {
-        Failure::Fail(format!(
-            "The new key did not accept a test event ({why}); both keys remain. Retry with `errtui keys test DSN`, or delete the new key with `errtui keys delete {}`.",
-            sanitize(&new.id)
-        ))
-    })?;
-    eprintln!("A test event through the new key arrived (event {event_id}).");
-    let delete = if yes {
-        true
-    } else if std::io::stdin().is_terminal() {
-        eprint!(
-            "Deploy the new DSN to your applications first. Delete the old key {} ({}) now? Type 'yes' to delete: ",
-            sanitize(&old.id),
-            sanitize(&old.public_key)
-        );
-        let mut answer = String::new();
-        let _ = std::io::stdin().read_line(&mut answer);
-        matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes")
-    } else {
-        false
-    };
-    let deleted = if delete {
-        b.delete_key(&old.id).await.map_err(|e| {
-            Failure::Fail(format!(
-                "The new key works, but deleting the old one failed: {e}"
-            ))
-        })?;
-        eprintln!("Deleted the old key {}. Rotation done.", sanitize(&old.id));
-        true
-    } else {
-        eprintln!(
-            "The old key {} stays active: delete it with `errtui keys delete {} --yes` once every application uses the new DSN.",
-            sanitize(&old.id),
-            sanitize(&old.id)
-        );
-        false
-    };
-    if json {
-        print(&to_json(
-            &serde_json::json!({"old": old, "new": new, "test_event_id": event_id, "old_deleted": deleted}),
-        )?)
-    } else {
-        print(&format!("{}\n", sanitize(&dsn)))
-    }
-}
-
-/// Asks on a terminal; refuses (usage error) when nobody can answer.
-fn confirm_delete(key: &crate::model::ClientKey, last_active: bool) -> Result<(), Failure> {
-    use std::io::IsTerminal;
-    let what = format!(
-        "client key {} ({}{})",
-        sanitize(&key.id),
-        sanitize(&key.public_key),
-        key.name
-            .as_deref()
-            .map(|n| format!(", \"{}\"", sanitize(n)))
-            .unwrap_or_default()
-    );
-    if !std::io::stdin().is_terminal() {
-        return Err(Failure::Usage(format!(
-            "Not deleting {what} without confirmation: pass --yes to delete when not on a terminal."
-        )));
-    }
-    let mut err = std::io::stderr().lock();
-    if last_active {
-        let _ = writeln!(
-            err,
-            "Warning: this is the project's last active key. Applications using it will stop reporting errors."
-        );
-    }
-    let _ = write!(
-        err,
-        "Delete {what}? Applications using its DSN will stop reporting. Type 'yes' to delete: "
-    );
-    let _ = err.flush();
-    let mut answer = String::new();
-    std::io::stdin()
-        .read_line(&mut answer)
-        .map_err(|e| Failure::Fail(format!("could not read the answer: {e}")))?;
-    if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
-        Ok(())
-    } else {
-        Err(Failure::Fail("Not deleted.".into()))
-    }
-}
-
-fn settings_text(s: &crate::model::TrackingSettings) -> String {
-    let opt = |v: &Option<String>| v.as_deref().map(sanitize).unwrap_or_else(|| "—".into());
-    format!(
-        "Error tracking  {}\nBackend         {}\nSentry project  {}\nSentry URL      {}\nAPI URL         {}\n",
-        if s.active { "on" } else { "off" },
-        if s.integrated {
-            "GitLab integrated"
-        } else {
-            "Sentry"
-        },
-        opt(&s.project_name),
-        opt(&s.sentry_external_url),
-        opt(&s.api_url)
-    )
-}
-
-fn keys_table(keys: &[crate::model::ClientKey]) -> String {
-    if keys.is_empty() {
-        return "No client keys.\n".into();
-    }
-    let width_of = |f: &dyn Fn(&crate::model::ClientKey) -> String, min: usize, max: usize| {
-        keys.iter()
-            .map(|k| crate::text::width(&f(k)))
-            .max()
-            .unwrap_or(min)
-            .clamp(min, max)
-    };
-    let id = |k: &crate::model::ClientKey| sanitize(&k.id);
-    let name = |k: &crate::model::ClientKey| sanitize(k.name.as_deref().unwrap_or("—"));
-    let (id_w, name_w) = (width_of(&id, 2, 34), width_of(&name, 4, 30));
-    let mut out = format!(
-        "{}  {}  {}  {}  {}  DSN\n",
-        fit("ID", id_w),
-        fit("NAME", name_w),
-        fit("ACTIVE", 6),
-        fit("CREATED", 10),
-        fit("RATE LIMIT", 12)
-    );
-    for k in keys {
-        let created = k
-            .created
-            .map(|c| c.format("%Y-%m-%d").to_string())
-            .unwrap_or_else(|| "—".into());
-        out.push_str(&format!(
-            "{}  {}  {}  {}  {}  {}\n",
-            fit(&id(k), id_w),
-            fit(&name(k), name_w),
-            fit(if k.active { "yes" } else { "no" }, 6),
-            fit(&created, 10),
-            fit(&crate::ui::format::rate_limit_text(k.rate_limit), 12),
-            k.dsn.as_deref().map(sanitize).unwrap_or_else(|| "—".into())
-        ));
-    }
-    out
 }
 
 /// Runs a read, waiting while GitLab warms its cache (as the TUI does), for a bounded time.
@@ -778,112 +538,4 @@ async fn change(g: &Global, ids: &[String], status: Status) -> Result<(), Failur
     } else {
         Ok(())
     }
-}
-
-/// An aligned table; every server string sanitised; wide characters keep columns aligned.
-pub fn table(items: &[ErrorSummary], now: chrono::DateTime<chrono::Utc>) -> String {
-    if items.is_empty() {
-        return "No errors found.\n".into();
-    }
-    let id_w = items
-        .iter()
-        .map(|e| crate::text::width(&sanitize(&e.short_id)))
-        .max()
-        .unwrap_or(8)
-        .clamp(8, 24);
-    let mut out = format!(
-        "{}  {}  {}  {}  {}  {}  TITLE\n",
-        fit("SHORT ID", id_w),
-        fit("LEVEL", 7),
-        fit("STATUS", 10),
-        fit_right("EVENTS", 8),
-        fit_right("USERS", 7),
-        fit("LAST SEEN", 9)
-    );
-    for e in items {
-        let seen = match crate::ui::format::ago_short(now, e.last_seen).as_str() {
-            "—" => "—".to_string(),
-            "now" => "now".to_string(),
-            s => format!("{s} ago"),
-        };
-        out.push_str(&format!(
-            "{}  {}  {}  {}  {}  {}  {}\n",
-            fit(&sanitize(&e.short_id), id_w),
-            fit(&sanitize(e.level.as_str()), 7),
-            fit(&sanitize(e.status.as_str()), 10),
-            fit_right(&e.count.to_string(), 8),
-            fit_right(&e.user_count.to_string(), 7),
-            fit(&seen, 9),
-            sanitize(&e.title)
-        ));
-    }
-    out
-}
-
-fn show_json(d: &crate::model::ErrorDetail, ev: &crate::model::Event) -> Result<String, Failure> {
-    let mut v = serde_json::to_value(d).map_err(|e| e.to_string())?;
-    let exceptions = serde_json::to_value(&ev.exceptions).map_err(|e| e.to_string())?;
-    if let Some(obj) = v.as_object_mut() {
-        obj.insert("exceptions".into(), exceptions);
-        obj.insert(
-            "event".into(),
-            serde_json::json!({
-                "id": ev.id,
-                "date": ev.date,
-                "release": ev.release,
-                "environment": ev.environment,
-                "user": ev.user,
-                "tags": ev.tags.iter().map(|(k, v)| serde_json::json!({"key": k, "value": v})).collect::<Vec<_>>(),
-                "breadcrumbs": ev.breadcrumbs,
-                "request": ev.request,
-            }),
-        );
-    }
-    to_json(&v)
-}
-
-fn show_text(
-    d: &crate::model::ErrorDetail,
-    ev: &crate::model::Event,
-    now: chrono::DateTime<chrono::Utc>,
-) -> String {
-    use crate::ui::format::{ago_long, grouped};
-    let s = &d.summary;
-    let mut out = String::new();
-    let mut line = |k: &str, v: String| out.push_str(&format!("{:<14}{}\n", k, v));
-    line("", sanitize(&s.title));
-    line("Short ID", sanitize(&s.short_id));
-    line("Culprit", sanitize(&s.culprit));
-    line("Status", s.status.as_str().into());
-    line("Level", sanitize(s.level.as_str()));
-    line("Events", grouped(s.count));
-    line("Users", grouped(s.user_count));
-    line("First seen", ago_long(now, s.first_seen));
-    line("Last seen", ago_long(now, s.last_seen));
-    if let Some(r) = &d.first_release {
-        line("First release", sanitize(&r.version));
-    }
-    if let Some(r) = &d.last_release {
-        line("Last release", sanitize(&r.version));
-    }
-    if let Some(u) = &s.url {
-        line("Link", sanitize(u));
-    }
-    line("Event", sanitize(&ev.id));
-    for ex in ev.exceptions.iter().rev() {
-        out.push_str(&format!(
-            "\n{}: {}\n",
-            sanitize(&ex.ty),
-            sanitize(&ex.value)
-        ));
-        for f in ex.frames.iter().rev() {
-            out.push_str(&format!(
-                "  {} {} in {}\n",
-                if f.in_app { "●" } else { "·" },
-                sanitize(&f.location()),
-                sanitize(f.function.as_deref().unwrap_or("?"))
-            ));
-        }
-    }
-    out
 }
