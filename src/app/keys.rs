@@ -42,7 +42,7 @@ fn key_label(k: &ClientKey) -> String {
     let short: String = k.public_key.chars().take(12).collect();
     match &k.name {
         Some(n) => format!("“{n}” ({short}…)"),
-        None => format!("{} ({short}…)", k.id),
+        None => format!("key {} ({short}…)", k.id),
     }
 }
 

@@ -125,7 +125,10 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
 }
 
 fn name(k: &ClientKey) -> String {
-    sanitize(k.name.as_deref().unwrap_or(&k.id))
+    match &k.name {
+        Some(n) => sanitize(n),
+        None => format!("key {}", sanitize(&k.id)),
+    }
 }
 
 fn created(k: &ClientKey) -> String {
