@@ -298,7 +298,6 @@ pub struct Capabilities {
     pub sorts: Vec<Sort>,
     /// Why the status filter is limited, when it is.
     pub status_filter_note: Option<String>,
-    pub search: bool,
     /// Client keys carry names (Sentry) or not (GitLab).
     pub keys_named: bool,
     /// `None` when keys can be turned off and on; otherwise why not.
@@ -314,7 +313,6 @@ impl Capabilities {
             status_filters: StatusFilter::ALL.to_vec(),
             sorts: Sort::ALL.to_vec(),
             status_filter_note: None,
-            search: true,
             keys_named: true,
             key_toggle: None,
         }

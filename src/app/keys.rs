@@ -375,10 +375,7 @@ pub fn keys_loaded(app: &mut App, req: ReqId, result: Result<Vec<ClientKey>, Bac
             app.keys.load = Load::Ready;
         }
         Err(e) => {
-            app.keys.load = Load::Failed {
-                error: e.to_string(),
-                retryable: e.retryable(),
-            };
+            app.keys.load = Load::failed(&e);
         }
     }
 }
@@ -572,10 +569,7 @@ pub fn settings_loaded(app: &mut App, req: ReqId, result: Result<TrackingSetting
             app.settings.load = Load::Ready;
         }
         Err(e) => {
-            app.settings.load = Load::Failed {
-                error: e.to_string(),
-                retryable: e.retryable(),
-            };
+            app.settings.load = Load::failed(&e);
         }
     }
 }

@@ -27,6 +27,13 @@ impl Load {
     pub fn is_loading(&self) -> bool {
         matches!(self, Load::Loading { .. })
     }
+    /// The failed state for a backend error.
+    pub fn failed(e: &crate::backend::BackendError) -> Load {
+        Load::Failed {
+            error: e.to_string(),
+            retryable: e.retryable(),
+        }
+    }
     pub fn req(&self) -> Option<ReqId> {
         match self {
             Load::Loading { req } => Some(*req),
@@ -67,8 +74,6 @@ pub struct ListPane {
     pub items: Vec<ErrorSummary>,
     pub next: Option<String>,
     pub load: Load,
-    /// Whether the in-flight load appends a page (true) or replaces the list.
-    pub appending: bool,
     pub selected: usize,
     /// Has the list ever loaded? "Empty" and "not loaded yet" are different screens.
     pub loaded_once: bool,

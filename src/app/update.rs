@@ -3,10 +3,10 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::keymap::{self, Action};
-use super::msg::{Effect, Msg};
+use super::msg::{Effect, Msg, ReqId};
 use super::state::*;
 use crate::backend::BackendError;
-use crate::model::{Status, StatusFilter, Timestamp};
+use crate::model::{Status, Timestamp};
 
 /// How long a notice stays in the status line.
 const NOTICE_SECS: i64 = 8;
@@ -24,24 +24,35 @@ pub fn init(app: &mut App) -> Vec<Effect> {
     fx
 }
 
-enum WarmStep {
-    Retry(u64),
-    GiveUp,
-}
-
-/// GitLab answered `null`: ask again with a growing pause, for a bounded time.
-fn warm_step(w: &mut Option<Warming>, now: Timestamp) -> WarmStep {
-    let st = w.get_or_insert(Warming {
+/// GitLab answered `null` for a slot: schedule another ask with a growing pause (returns the
+/// new request id and the pause), or, once the time is up, mark the slot not available and
+/// ask the backend why.
+fn on_warming(
+    next_req: &mut ReqId,
+    load: &mut Load,
+    warming: &mut Option<Warming>,
+    now: Timestamp,
+    fx: &mut Vec<Effect>,
+) -> Option<(ReqId, u64)> {
+    let st = warming.get_or_insert(Warming {
         since: now,
         attempts: 0,
     });
     st.attempts += 1;
     if (now - st.since).num_seconds() >= WARM_LIMIT_SECS {
-        *w = None;
-        WarmStep::GiveUp
-    } else {
-        WarmStep::Retry((1000 * st.attempts as u64).min(4000))
+        *warming = None;
+        *load = Load::Failed {
+            error: NOT_AVAILABLE.into(),
+            retryable: true,
+        };
+        fx.push(Effect::Diagnose);
+        return None;
     }
+    let delay_ms = (1000 * st.attempts as u64).min(4000);
+    let req = *next_req;
+    *next_req += 1;
+    *load = Load::Loading { req };
+    Some((req, delay_ms))
 }
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
@@ -102,39 +113,31 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                     clamp_selection(app);
                     follow_selection(app, &mut fx);
                 }
-                Err(BackendError::Warming) => match warm_step(&mut app.list.warming, app.now) {
-                    WarmStep::Retry(delay_ms) => {
-                        let req = app.req();
-                        app.list.load = Load::Loading { req };
-                        fx.push(Effect::FetchList {
+                Err(BackendError::Warming) => {
+                    let (l, now) = (&mut app.list, app.now);
+                    match on_warming(&mut app.next_req, &mut l.load, &mut l.warming, now, &mut fx) {
+                        Some((req, delay_ms)) => fx.push(Effect::FetchList {
                             req,
                             query: app.query.clone(),
                             cursor: if append { app.list.next.clone() } else { None },
                             append,
                             delay_ms,
-                        });
-                    }
-                    WarmStep::GiveUp => {
-                        app.list.load = Load::Failed {
-                            error: NOT_AVAILABLE.into(),
-                            retryable: true,
-                        };
-                        notify(
+                        }),
+                        None => notify(
                             app,
                             format!("{NOT_AVAILABLE} Ctrl-r tries again."),
                             NoticeKind::Error,
-                        );
-                        fx.push(Effect::Diagnose);
+                        ),
                     }
-                },
+                }
                 Err(e) => {
                     app.list.warming = None;
-                    let text = format!("Could not load errors: {e}");
-                    app.list.load = Load::Failed {
-                        error: e.to_string(),
-                        retryable: e.retryable(),
-                    };
-                    notify(app, text, NoticeKind::Error);
+                    app.list.load = Load::failed(&e);
+                    notify(
+                        app,
+                        format!("Could not load errors: {e}"),
+                        NoticeKind::Error,
+                    );
                 }
             }
         }
@@ -161,26 +164,21 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                     app.detail.load = Load::Ready;
                     app.detail.warming = None;
                 }
-                Err(BackendError::Warming) => match warm_step(&mut app.detail.warming, app.now) {
-                    WarmStep::Retry(delay_ms) => {
-                        let req = app.req();
-                        app.detail.load = Load::Loading { req };
+                Err(BackendError::Warming) => {
+                    let (slot, now) = (&mut app.detail, app.now);
+                    if let Some((req, delay_ms)) = on_warming(
+                        &mut app.next_req,
+                        &mut slot.load,
+                        &mut slot.warming,
+                        now,
+                        &mut fx,
+                    ) {
                         fx.push(Effect::FetchDetail { req, id, delay_ms });
                     }
-                    WarmStep::GiveUp => {
-                        app.detail.load = Load::Failed {
-                            error: NOT_AVAILABLE.into(),
-                            retryable: true,
-                        };
-                        fx.push(Effect::Diagnose);
-                    }
-                },
+                }
                 Err(e) => {
                     app.detail.warming = None;
-                    app.detail.load = Load::Failed {
-                        error: e.to_string(),
-                        retryable: e.retryable(),
-                    };
+                    app.detail.load = Load::failed(&e);
                 }
             }
         }
@@ -196,26 +194,21 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                     app.event.load = Load::Ready;
                     app.event.warming = None;
                 }
-                Err(BackendError::Warming) => match warm_step(&mut app.event.warming, app.now) {
-                    WarmStep::Retry(delay_ms) => {
-                        let req = app.req();
-                        app.event.load = Load::Loading { req };
+                Err(BackendError::Warming) => {
+                    let (slot, now) = (&mut app.event, app.now);
+                    if let Some((req, delay_ms)) = on_warming(
+                        &mut app.next_req,
+                        &mut slot.load,
+                        &mut slot.warming,
+                        now,
+                        &mut fx,
+                    ) {
                         fx.push(Effect::FetchEvent { req, id, delay_ms });
                     }
-                    WarmStep::GiveUp => {
-                        app.event.load = Load::Failed {
-                            error: NOT_AVAILABLE.into(),
-                            retryable: true,
-                        };
-                        fx.push(Effect::Diagnose);
-                    }
-                },
+                }
                 Err(e) => {
                     app.event.warming = None;
-                    app.event.load = Load::Failed {
-                        error: e.to_string(),
-                        retryable: e.retryable(),
-                    };
+                    app.event.load = Load::failed(&e);
                 }
             }
         }
@@ -520,7 +513,6 @@ fn maybe_next_page(app: &mut App, fx: &mut Vec<Effect>) {
 fn load_list(app: &mut App, append: bool, fx: &mut Vec<Effect>) {
     let req = app.req();
     app.list.load = Load::Loading { req };
-    app.list.appending = append;
     app.list.warming = None;
     fx.push(Effect::FetchList {
         req,
@@ -761,5 +753,5 @@ fn notify(app: &mut App, text: String, kind: NoticeKind) {
 
 /// Whether the status filter hides errors with this status (used to dim them in the list).
 pub fn hidden_by_filter(app: &App, s: &Status) -> bool {
-    !app.query.status.matches(s) && app.query.status != StatusFilter::All
+    !app.query.status.matches(s)
 }

@@ -220,7 +220,6 @@ impl GitlabBackend {
             },
             keys_named: false,
             key_toggle: Some(KEY_TOGGLE.into()),
-            search: true,
         }
     }
 

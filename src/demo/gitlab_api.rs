@@ -282,10 +282,6 @@ async fn delete_key(
     }
 }
 
-fn iso(ts: &Value) -> Value {
-    ts.clone()
-}
-
 /// A list node / detailed error in GitLab's shape, from the demo's Sentry JSON.
 fn gitlab_error(issue: &Value, detailed: bool) -> Value {
     let status = issue["status"]
@@ -302,8 +298,8 @@ fn gitlab_error(issue: &Value, detailed: bool) -> Value {
         "status": status,
         "count": issue["count"].as_str().and_then(|c| c.parse::<u64>().ok()).unwrap_or(0),
         "userCount": issue["userCount"],
-        "firstSeen": iso(&issue["firstSeen"]),
-        "lastSeen": iso(&issue["lastSeen"]),
+        "firstSeen": issue["firstSeen"],
+        "lastSeen": issue["lastSeen"],
         "externalUrl": issue["permalink"],
         "frequency": issue["stats"]["24h"].as_array().map(|pts| pts.iter().map(|p| json!({"time": p[0], "count": p[1]})).collect::<Vec<_>>()),
         "sentryProjectSlug": "demo",
