@@ -17,6 +17,10 @@ pub struct Flags {
     pub project: Option<String>,
     pub auth_token: Option<String>,
     pub sentry_token: Option<String>,
+    /// GitLab: the Sentry the Sentry token belongs to.
+    pub sentry_url: Option<String>,
+    /// Let tokens travel over plain http to a host that is not this machine.
+    pub allow_http: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -26,6 +30,8 @@ pub struct GitlabTarget {
     pub token: Secret,
     /// For status changes, sent to the project's Sentry only.
     pub sentry_token: Option<Secret>,
+    /// The origin the Sentry token may go to (`--sentry-url`, `SENTRY_URL`, or sentry.io).
+    pub sentry_url: String,
 }
 
 #[derive(Debug, Clone)]
@@ -100,11 +106,15 @@ pub fn gitlab_target(
         (None, Some(t)) => Some(Secret::new(t, "SENTRY_AUTH_TOKEN")),
         _ => None,
     };
+    let sentry_url = non_empty(flags.sentry_url.clone())
+        .or_else(|| non_empty(env("SENTRY_URL")))
+        .unwrap_or_else(|| DEFAULT_SENTRY_URL.to_string());
     Ok(GitlabTarget {
         url: url.trim_end_matches('/').to_string(),
         project: project.trim_matches('/').to_string(),
         token,
         sentry_token,
+        sentry_url: sentry_url.trim_end_matches('/').to_string(),
     })
 }
 

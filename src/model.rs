@@ -21,7 +21,7 @@ impl Status {
             "unresolved" => Status::Unresolved,
             "resolved" => Status::Resolved,
             "ignored" | "muted" | "archived" => Status::Ignored,
-            other => Status::Other(other.to_string()),
+            other => Status::Other(crate::text::sanitize(other)),
         }
     }
     pub fn as_str(&self) -> &str {
@@ -59,7 +59,7 @@ impl Level {
             "warning" => Level::Warning,
             "info" => Level::Info,
             "debug" => Level::Debug,
-            other => Level::Other(other.to_string()),
+            other => Level::Other(crate::text::sanitize(other)),
         }
     }
     pub fn as_str(&self) -> &str {
@@ -302,6 +302,8 @@ pub struct Capabilities {
     pub keys_named: bool,
     /// `None` when keys can be turned off and on; otherwise why not.
     pub key_toggle: Option<String>,
+    /// When the server already said its data cannot come (GitLab: tracking off), why.
+    pub unavailable: Option<String>,
 }
 
 impl Capabilities {
@@ -315,6 +317,7 @@ impl Capabilities {
             status_filter_note: None,
             keys_named: true,
             key_toggle: None,
+            unavailable: None,
         }
     }
 }

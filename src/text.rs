@@ -1,6 +1,7 @@
 //! Untrusted text: everything a server sends passes through here before it reaches a terminal.
 
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
 
 /// Removes escape sequences (CSI, OSC, DCS, …) and every other control character.
 /// Tabs become a space and newlines become a space, so one value always stays on one line.
@@ -16,7 +17,7 @@ pub fn sanitize(input: &str) -> String {
             // C1 CSI / OSC / DCS introducers: swallow the sequence like ESC [ / ESC ].
             '\u{9b}' => skip_csi(&mut chars),
             '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
-            '\t' | '\n' | '\r' => {
+            '\t' | '\n' | '\r' | '\u{2028}' | '\u{2029}' => {
                 if !out.ends_with(' ') {
                     out.push(' ');
                 }
@@ -40,10 +41,38 @@ fn needs_work(c: char) -> bool {
     c == '\u{1b}' || c == '\t' || c == '\n' || c == '\r' || is_unsafe(c)
 }
 
-fn is_unsafe(c: char) -> bool {
+/// Characters that must never reach a terminal or a clipboard from a server.
+pub fn is_unsafe(c: char) -> bool {
     c.is_control()
-        // Bidi overrides and isolates can reorder what the user sees.
-        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+        // Bidi marks, overrides and isolates can reorder what the user sees (U+061C too).
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+        // Invisible: zero-width space and joiners, word joiner, byte-order mark.
+        || matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}')
+        // Line and paragraph separators break a line where the user sees none.
+        || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// A URL that is safe to open or copy: http(s) only, sanitised.
+pub fn web_link(url: &str) -> Option<String> {
+    let clean = sanitize(url).trim().to_string();
+    let lower = clean.to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://")).then_some(clean)
+}
+
+/// JSON for output: serde_json leaves U+0080–U+009F raw, and some terminals act on them.
+pub fn escape_c1(json: &str) -> String {
+    if !json.chars().any(|c| ('\u{80}'..='\u{9f}').contains(&c)) {
+        return json.to_string();
+    }
+    json.chars()
+        .map(|c| {
+            if ('\u{80}'..='\u{9f}').contains(&c) {
+                format!("\\u{:04x}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 fn skip_escape(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
@@ -94,7 +123,8 @@ pub fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
 }
 
-/// Cuts `s` to at most `max` cells, ending with `…` when something was cut.
+/// Cuts `s` to at most `max` cells, ending with `…` when something was cut. Never splits a
+/// grapheme cluster (an emoji sequence, a letter with its accents).
 pub fn truncate(s: &str, max: usize) -> String {
     if width(s) <= max {
         return s.to_string();
@@ -104,13 +134,13 @@ pub fn truncate(s: &str, max: usize) -> String {
     }
     let mut out = String::new();
     let mut used = 0;
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
+    for g in s.graphemes(true) {
+        let w = width(g);
         if used + w > max - 1 {
             break;
         }
         used += w;
-        out.push(c);
+        out.push_str(g);
     }
     out.push('…');
     out
@@ -152,14 +182,14 @@ pub fn wrap(s: &str, cells: usize) -> Vec<String> {
             used += 1;
         }
         if ww > cells {
-            // A word longer than a line: hard-break it.
-            for c in word.chars() {
-                let cw = c.width().unwrap_or(0);
-                if used + cw > cells {
+            // A word longer than a line: hard-break it between grapheme clusters.
+            for g in word.graphemes(true) {
+                let cw = width(g);
+                if used + cw > cells && used > 0 {
                     out.push(std::mem::take(&mut line));
                     used = 0;
                 }
-                line.push(c);
+                line.push_str(g);
                 used += cw;
             }
         } else {

@@ -7,10 +7,11 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::OnceCell;
 
-use super::http::{AuthStyle, Http, Op, decode, encode_segment};
+use super::http::{AuthStyle, Http, Op, PageGuard, decode, segment};
 use super::sentry::{SentryBackend, parse_time};
 use super::{Backend, BackendError, Result, Secret};
 use crate::model::*;
+use std::sync::{Arc, Mutex};
 
 pub struct GitlabBackend {
     http: Http,
@@ -18,7 +19,11 @@ pub struct GitlabBackend {
     project: String,
     full_path: OnceCell<String>,
     sentry_token: Option<Secret>,
-    sentry: OnceCell<SentryLink>,
+    /// Asked again after the settings change (a switch of backend changes what works).
+    sentry: Mutex<Option<Arc<SentryLink>>>,
+    /// The Sentry the Sentry token belongs to (`--sentry-url` / `SENTRY_URL`, default
+    /// sentry.io): the token goes to this origin only, whatever GitLab's settings say.
+    sentry_url: String,
     /// Sentry's base URL for tests that stand Sentry somewhere else than `api_url` says.
     sentry_override: Option<String>,
 }
@@ -30,6 +35,7 @@ enum SentryLink {
 }
 
 pub const NO_SENTRY_TOKEN: &str = "GitLab has no API to change an error's status with a token. Set SENTRY_AUTH_TOKEN (or --sentry-token) to a token of the project's Sentry, and errtui will change it there.";
+pub const TRACKING_OFF: &str = "Error tracking is turned off for this project: `errtui settings enable` (or S, then a, or Settings → Monitor → Error Tracking) turns it on.";
 const KEY_TOGGLE: &str = "GitLab's API cannot turn a client key off; it can only delete it.";
 const UNRESOLVED_ONLY: &str = "GitLab's API lists only unresolved errors; with a Sentry token (SENTRY_AUTH_TOKEN) errtui lists resolved and ignored ones from the project's Sentry.";
 
@@ -49,13 +55,20 @@ impl GitlabBackend {
             project: project.trim_matches('/').to_string(),
             full_path: OnceCell::new(),
             sentry_token,
-            sentry: OnceCell::new(),
+            sentry: Mutex::new(None),
+            sentry_url: crate::config::DEFAULT_SENTRY_URL.to_string(),
             sentry_override: None,
         })
     }
 
     pub fn with_http(mut self, f: impl Fn(Http) -> Http) -> Self {
         self.http = f(self.http);
+        self
+    }
+
+    /// The Sentry the Sentry token belongs to.
+    pub fn with_sentry_url(mut self, url: &str) -> Self {
+        self.sentry_url = url.trim_end_matches('/').to_string();
         self
     }
 
@@ -67,12 +80,11 @@ impl GitlabBackend {
     }
 
     /// `:id` for REST paths: a number, or the URL-encoded full path.
-    fn rest_id(&self) -> String {
-        encode_segment(&self.project)
-    }
-
-    fn rest(&self, rest: &str) -> String {
-        format!("/api/v4/projects/{}/{rest}", self.rest_id())
+    fn rest(&self, rest: &str) -> Result<String> {
+        Ok(format!(
+            "/api/v4/projects/{}/{rest}",
+            segment(&self.project)?
+        ))
     }
 
     fn settings_page(&self) -> String {
@@ -97,7 +109,7 @@ impl GitlabBackend {
                 );
                 let resp = self
                     .http
-                    .get::<Value>(self.rest("").trim_end_matches('/'), &[], &op)
+                    .get::<Value>(self.rest("")?.trim_end_matches('/'), &[], &op)
                     .await?;
                 resp.body
                     .get("path_with_namespace")
@@ -159,51 +171,91 @@ impl GitlabBackend {
         }
     }
 
-    async fn sentry_link(&self) -> Result<&SentryLink> {
-        self.sentry
-            .get_or_try_init(|| async {
-                let Some(token) = self.sentry_token.clone() else {
-                    return Ok(SentryLink::Unavailable(NO_SENTRY_TOKEN.into()));
-                };
-                let settings = match self.settings().await {
-                    Ok(s) => s,
-                    Err(BackendError::Forbidden { .. }) => {
-                        return Ok(SentryLink::Unavailable(
-                            "errtui cannot find the project's Sentry: reading GitLab's error-tracking settings needs the Maintainer role."
-                                .into(),
-                        ));
-                    }
-                    Err(BackendError::NotFound { .. }) => {
-                        return Ok(SentryLink::Unavailable(format!(
-                            "Error tracking is not set up for this project; set it up at {}.",
-                            self.settings_page()
-                        )));
-                    }
-                    Err(e) => return Err(e),
-                };
-                if settings.integrated {
-                    return Ok(SentryLink::Unavailable(
-                        "This project uses GitLab's integrated error tracking: GitLab changes statuses with an internal token only, so no API can do it. Open the error in GitLab instead.".into(),
-                    ));
+    fn cached_link(&self) -> Option<Arc<SentryLink>> {
+        self.sentry.lock().ok().and_then(|g| g.clone())
+    }
+
+    /// Forgets what was found about the project's Sentry (after a change of settings).
+    fn forget_link(&self) {
+        if let Ok(mut g) = self.sentry.lock() {
+            *g = None;
+        }
+    }
+
+    async fn sentry_link(&self) -> Result<Arc<SentryLink>> {
+        if let Some(l) = self.cached_link() {
+            return Ok(l);
+        }
+        let link = Arc::new(self.find_sentry().await?);
+        if let Ok(mut g) = self.sentry.lock() {
+            *g = Some(link.clone());
+        }
+        Ok(link)
+    }
+
+    async fn find_sentry(&self) -> Result<SentryLink> {
+        if self.sentry_token.is_none() {
+            return Ok(SentryLink::Unavailable(NO_SENTRY_TOKEN.into()));
+        }
+        self.link_from(self.settings().await)
+    }
+
+    /// What the settings say about reaching the project's Sentry with the Sentry token.
+    fn link_from(&self, settings: Result<TrackingSettings>) -> Result<SentryLink> {
+        let Some(token) = self.sentry_token.clone() else {
+            return Ok(SentryLink::Unavailable(NO_SENTRY_TOKEN.into()));
+        };
+        let settings = match settings {
+            Ok(s) => s,
+            Err(BackendError::Forbidden { .. }) => {
+                return Ok(SentryLink::Unavailable(
+                    "errtui cannot find the project's Sentry: reading GitLab's error-tracking settings needs the Maintainer role."
+                        .into(),
+                ));
+            }
+            Err(BackendError::NotFound { .. }) => {
+                return Ok(SentryLink::Unavailable(format!(
+                    "Error tracking is not set up for this project; set it up at {}.",
+                    self.settings_page()
+                )));
+            }
+            Err(e) => return Err(e),
+        };
+        if settings.integrated {
+            return Ok(SentryLink::Unavailable(
+                "This project uses GitLab's integrated error tracking: GitLab changes statuses with an internal token only, so no API can do it. Open the error in GitLab instead.".into(),
+            ));
+        }
+        let Some((host, org, project)) = settings.api_url.as_deref().and_then(parse_api_url) else {
+            return Ok(SentryLink::Unavailable(
+                "The project's error-tracking settings name no Sentry API URL.".into(),
+            ));
+        };
+        let host = match &self.sentry_override {
+            Some(o) => o.clone(),
+            None => {
+                if !same_sentry(&host, &self.sentry_url) {
+                    return Ok(SentryLink::Unavailable(format!(
+                        "The project's settings point at the Sentry at {}, but the Sentry token ({}) is for {}; errtui sends it nowhere else. Pass --sentry-url {} (or set SENTRY_URL) if that server is yours.",
+                        crate::text::sanitize(&host),
+                        token.source,
+                        self.sentry_url,
+                        crate::text::sanitize(&host)
+                    )));
                 }
-                let Some((host, org, project)) = settings.api_url.as_deref().and_then(parse_api_url) else {
-                    return Ok(SentryLink::Unavailable(
-                        "The project's error-tracking settings name no Sentry API URL.".into(),
-                    ));
-                };
-                let host = self.sentry_override.clone().unwrap_or(host);
-                let b = SentryBackend::new(&host, &org, Some(&project), token)?;
-                Ok(SentryLink::Ready(Box::new(b)))
-            })
-            .await
+                host
+            }
+        };
+        let b = SentryBackend::new(&host, &org, Some(&project), token)?
+            .with_http(|h| h.with_allow_http(self.http.allow_http()));
+        Ok(SentryLink::Ready(Box::new(b)))
     }
 
     fn caps(&self, set_status: Option<String>) -> Capabilities {
         let full = set_status.is_none()
             && self
-                .sentry
-                .get()
-                .is_some_and(|l| matches!(l, SentryLink::Ready(_)));
+                .cached_link()
+                .is_some_and(|l| matches!(*l, SentryLink::Ready(_)));
         Capabilities {
             name: "GitLab",
             set_status,
@@ -220,6 +272,7 @@ impl GitlabBackend {
             },
             keys_named: false,
             key_toggle: Some(KEY_TOGGLE.into()),
+            unavailable: None,
         }
     }
 
@@ -240,6 +293,23 @@ impl GitlabBackend {
             })
         }
     }
+}
+
+/// Whether a Sentry named by GitLab's settings is the one the token belongs to: the same
+/// origin, or a region of sentry.io (`de.sentry.io`) when the token is for sentry.io.
+pub fn same_sentry(candidate: &str, allowed: &str) -> bool {
+    let (Ok(c), Ok(a)) = (reqwest::Url::parse(candidate), reqwest::Url::parse(allowed)) else {
+        return false;
+    };
+    let (co, ao) = (super::http::origin(&c), super::http::origin(&a));
+    if co == ao {
+        return true;
+    }
+    let host = c.host_str().unwrap_or("").to_ascii_lowercase();
+    ao == "https://sentry.io"
+        && c.scheme() == "https"
+        && c.port().is_none()
+        && host.ends_with(".sentry.io")
 }
 
 /// `https://sentry.example.com/api/0/projects/{org}/{project}/` → (host base, org, project).
@@ -361,7 +431,7 @@ fn check_service_error(body: &Value) -> Result<()> {
 #[async_trait]
 impl Backend for GitlabBackend {
     fn capabilities(&self) -> Capabilities {
-        let set_status = match self.sentry.get() {
+        let set_status = match self.cached_link().as_deref() {
             Some(SentryLink::Unavailable(r)) => Some(r.clone()),
             Some(SentryLink::Ready(_)) => None,
             None if self.sentry_token.is_none() => Some(NO_SENTRY_TOKEN.into()),
@@ -375,18 +445,34 @@ impl Backend for GitlabBackend {
     }
 
     async fn probe(&self) -> Capabilities {
-        match self.sentry_link().await {
-            Ok(SentryLink::Ready(_)) => self.caps(None),
-            Ok(SentryLink::Unavailable(r)) => self.caps(Some(r.clone())),
+        self.forget_link();
+        let settings = self.settings().await;
+        let tracking_off = matches!(&settings, Ok(s) if !s.active);
+        let mut caps = match self.link_from(settings) {
+            Ok(link) => {
+                let link = Arc::new(link);
+                if let Ok(mut g) = self.sentry.lock() {
+                    *g = Some(link.clone());
+                }
+                match &*link {
+                    SentryLink::Ready(_) => self.caps(None),
+                    SentryLink::Unavailable(r) => self.caps(Some(r.clone())),
+                }
+            }
             // Could not ask (GitLab down?): keep the optimistic view; actions will say why.
             Err(_) => self.capabilities(),
+        };
+        // Settings readable and tracking off: say so at once instead of polling for 20 s.
+        if tracking_off {
+            caps.unavailable = Some(TRACKING_OFF.into());
         }
+        caps
     }
 
     async fn diagnose(&self) -> Option<String> {
         let generic = "GitLab does not say why. Likely: error tracking is off for the project, the token lacks the Reporter role or the `read_api` scope, or GitLab cannot reach Sentry.";
         Some(match self.settings().await {
-            Ok(s) if !s.active => "Error tracking is turned off for this project: `errtui settings enable` (or Settings → Monitor → Error Tracking) turns it on.".into(),
+            Ok(s) if !s.active => TRACKING_OFF.into(),
             Ok(s) if s.integrated => "The project uses GitLab's integrated error tracking, which works only on GitLab.com; this GitLab cannot serve its errors.".into(),
             Ok(s) => format!(
                 "Error tracking is on and backed by Sentry{}, but GitLab could not fetch errors from it: GitLab's Sentry token may be invalid or Sentry unreachable from GitLab. Check Settings → Monitor → Error Tracking.",
@@ -405,7 +491,7 @@ impl Backend for GitlabBackend {
         limit: usize,
     ) -> Result<Page<ErrorSummary>> {
         if query.status != StatusFilter::Unresolved {
-            return match self.sentry_link().await? {
+            return match &*self.sentry_link().await? {
                 SentryLink::Ready(s) => s.list(query, cursor, limit).await,
                 SentryLink::Unavailable(r) => Err(BackendError::Unsupported(format!(
                     "{UNRESOLVED_ONLY} ({r})"
@@ -549,7 +635,7 @@ impl Backend for GitlabBackend {
 
     async fn set_status(&self, id: &str, status: &Status) -> Result<ErrorSummary> {
         let id = Self::checked_id(id)?;
-        match self.sentry_link().await? {
+        match &*self.sentry_link().await? {
             SentryLink::Ready(s) => s.set_status(id, status).await,
             SentryLink::Unavailable(reason) => Err(BackendError::Unsupported(reason.clone())),
         }
@@ -563,7 +649,7 @@ impl Backend for GitlabBackend {
         );
         let r = self
             .http
-            .get::<Value>(&self.rest("error_tracking/settings"), &[], &op)
+            .get::<Value>(&self.rest("error_tracking/settings")?, &[], &op)
             .await;
         settings_result(r.map(|r| r.body), self)
     }
@@ -586,7 +672,7 @@ impl Backend for GitlabBackend {
             .http
             .send::<Value>(
                 method,
-                &self.rest("error_tracking/settings"),
+                &self.rest("error_tracking/settings")?,
                 &[],
                 Some(&body),
                 &op,
@@ -597,18 +683,34 @@ impl Backend for GitlabBackend {
                 what: "GitLab offers the switch of backend only where integrated error tracking is enabled (GitLab.com)".into(),
             });
         }
-        settings_result(r.map(|r| r.body), self)
+        let s = settings_result(r.map(|r| r.body), self)?;
+        // What the project can do depends on these settings: ask again next time.
+        self.forget_link();
+        if s.active != active || integrated.is_some_and(|i| i != s.integrated) {
+            return Err(BackendError::NotChanged(format!(
+                "error tracking is {} on {}",
+                if s.active { "on" } else { "off" },
+                if s.integrated {
+                    "the integrated backend"
+                } else {
+                    "Sentry"
+                }
+            )));
+        }
+        Ok(s)
     }
 
     async fn list_keys(&self) -> Result<Vec<ClientKey>> {
         let op = Op::new("the Maintainer role", "list client keys", "client keys");
         let mut keys = Vec::new();
         let mut page = 1u32;
+        let mut guard = PageGuard::default();
+        let path = self.rest("error_tracking/client_keys")?;
         loop {
             let resp = self
                 .http
                 .get::<Vec<RawKey>>(
-                    &self.rest("error_tracking/client_keys"),
+                    &path,
                     &[("per_page", "100".into()), ("page", page.to_string())],
                     &op,
                 )
@@ -620,7 +722,7 @@ impl Backend for GitlabBackend {
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.trim().parse::<u32>().ok());
             match next {
-                Some(n) if n > page => page = n,
+                Some(n) if n > page && guard.follow(&n.to_string()) => page = n,
                 _ => break,
             }
         }
@@ -637,13 +739,19 @@ impl Backend for GitlabBackend {
             .http
             .send_raw(
                 Method::POST,
-                &self.rest("error_tracking/client_keys"),
+                &self.rest("error_tracking/client_keys")?,
                 &[],
                 None,
                 &op,
             )
             .await?;
-        decode::<RawKey>(&bytes, "client key").map(ClientKey::from)
+        let key = decode::<RawKey>(&bytes, "client key").map(ClientKey::from)?;
+        if key.id.is_empty() || key.public_key.is_empty() {
+            return Err(BackendError::NotChanged(
+                "its answer to the create holds no key".into(),
+            ));
+        }
+        Ok(key)
     }
 
     async fn delete_key(&self, id: &str) -> Result<ClientKey> {
@@ -656,10 +764,7 @@ impl Backend for GitlabBackend {
             .http
             .send::<RawKey>(
                 Method::DELETE,
-                &self.rest(&format!(
-                    "error_tracking/client_keys/{}",
-                    encode_segment(id)
-                )),
+                &self.rest(&format!("error_tracking/client_keys/{}", segment(id)?))?,
                 &[],
                 None,
                 &op,
@@ -717,6 +822,26 @@ mod tests {
         );
         assert_eq!(parse_api_url("https://sentry.io/api/0/projects/"), None);
         assert_eq!(parse_api_url("javascript:x/api/0/projects/o/p/"), None);
+    }
+
+    #[test]
+    fn the_sentry_token_goes_to_its_own_origin_only() {
+        assert!(same_sentry("https://sentry.io", "https://sentry.io"));
+        assert!(same_sentry("https://de.sentry.io", "https://sentry.io"));
+        assert!(!same_sentry("http://de.sentry.io", "https://sentry.io"));
+        assert!(!same_sentry("https://evil.example", "https://sentry.io"));
+        assert!(!same_sentry(
+            "https://sentry.io.evil.example",
+            "https://sentry.io"
+        ));
+        assert!(same_sentry(
+            "https://sentry.acme.dev/sub",
+            "https://sentry.acme.dev"
+        ));
+        assert!(!same_sentry(
+            "https://sentry.acme.dev:8443",
+            "https://sentry.acme.dev"
+        ));
     }
 
     #[test]

@@ -8,12 +8,32 @@ use serde::de::DeserializeOwned;
 
 use super::{BackendError, Result, Secret};
 
-const TIMEOUT: Duration = Duration::from_secs(30);
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Extra attempts for idempotent requests after a 5xx or a timeout.
-const GET_RETRIES: u32 = 2;
-/// A 429 whose wait is this short is waited out once; longer waits go back to the user.
-const MAX_RATE_LIMIT_WAIT: Duration = Duration::from_secs(5);
+/// Every number that bounds what a server can make errtui do, in one place.
+pub mod limits {
+    use std::time::Duration;
+
+    /// One attempt's timeout.
+    pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(20);
+    pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+    /// One request, retries and waits included, gives control back within this.
+    pub const DEADLINE: Duration = Duration::from_secs(40);
+    /// Extra attempts for idempotent requests after a 5xx or a timeout.
+    pub const GET_RETRIES: u32 = 2;
+    /// A 429 whose wait is this short is waited out once; longer waits go back to the user.
+    pub const MAX_RATE_LIMIT_WAIT: Duration = Duration::from_secs(5);
+    /// The longest wait a server can ask for; anything longer (or absurd) is cut to this.
+    pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(3600);
+    /// A page of errors, keys or projects, a settings answer, a GraphQL answer.
+    pub const PAGE_BODY: usize = 8 * 1024 * 1024;
+    /// One event (stack frames with context and local variables can be large).
+    pub const EVENT_BODY: usize = 32 * 1024 * 1024;
+    /// Pages followed in one loop (keys, the project-slug lookup, `list --limit`).
+    pub const MAX_PAGES: usize = 100;
+    /// Same-origin redirects followed by a GET.
+    pub const MAX_REDIRECTS: u32 = 3;
+}
+
+use limits::*;
 
 #[derive(Debug, Clone)]
 pub enum AuthStyle {
@@ -33,6 +53,8 @@ pub struct Op {
     pub what: String,
     /// Safe to send again after a 5xx or a timeout (GETs always are).
     pub retry: bool,
+    /// The largest answer accepted, in bytes.
+    pub max_body: usize,
 }
 
 impl Op {
@@ -42,11 +64,17 @@ impl Op {
             action,
             what: what.into(),
             retry: false,
+            max_body: PAGE_BODY,
         }
     }
     /// Marks a POST that only reads (GraphQL queries) as safe to retry.
     pub fn retryable(mut self) -> Self {
         self.retry = true;
+        self
+    }
+    /// Allows an event-sized answer.
+    pub fn event_sized(mut self) -> Self {
+        self.max_body = EVENT_BODY;
         self
     }
 }
@@ -60,11 +88,59 @@ pub struct Http {
     server_name: &'static str,
     retry_base: Duration,
     timeout: Duration,
+    deadline: Duration,
+    allow_http: bool,
 }
 
 pub struct Response<T> {
     pub body: T,
     pub headers: HeaderMap,
+}
+
+/// Scheme, host and port: what a token is bound to.
+pub fn origin(url: &reqwest::Url) -> String {
+    format!(
+        "{}://{}{}",
+        url.scheme(),
+        url.host_str().unwrap_or(""),
+        url.port().map(|p| format!(":{p}")).unwrap_or_default()
+    )
+}
+
+/// 127.0.0.0/8, ::1 and `localhost`: plain http there never leaves the machine.
+pub fn is_loopback(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    match host.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => {
+            let h = host.to_ascii_lowercase();
+            h == "localhost" || h.ends_with(".localhost")
+        }
+    }
+}
+
+/// Refuses to send a token over plain http to anything but this machine, unless allowed.
+pub fn check_transport(base: &str, allow_http: bool) -> Result<()> {
+    let url = reqwest::Url::parse(base).map_err(|e| {
+        BackendError::Invalid(format!(
+            "`{}` is not a URL: {e}",
+            crate::text::sanitize(base)
+        ))
+    })?;
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if allow_http || is_loopback(&url) => Ok(()),
+        "http" => Err(BackendError::Insecure {
+            origin: crate::text::sanitize(&origin(&url)),
+        }),
+        other => Err(BackendError::Invalid(format!(
+            "`{}` is not an http(s) URL",
+            crate::text::sanitize(other)
+        ))),
+    }
 }
 
 impl Http {
@@ -75,8 +151,11 @@ impl Http {
         server_name: &'static str,
     ) -> Result<Self> {
         let client = reqwest::Client::builder()
-            .timeout(TIMEOUT)
+            .timeout(ATTEMPT_TIMEOUT)
             .connect_timeout(CONNECT_TIMEOUT)
+            // Redirects are handled by hand: a token never follows one to another origin, and
+            // a change is never re-sent or turned into a GET.
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("errtui/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| BackendError::Other(format!("could not set up HTTP: {e}")))?;
@@ -87,7 +166,9 @@ impl Http {
             auth,
             server_name,
             retry_base: Duration::from_millis(500),
-            timeout: TIMEOUT,
+            timeout: ATTEMPT_TIMEOUT,
+            deadline: DEADLINE,
+            allow_http: false,
         })
     }
 
@@ -97,10 +178,26 @@ impl Http {
         self
     }
 
-    /// A shorter per-request timeout, for tests.
+    /// A shorter per-attempt timeout, for tests.
     pub fn with_timeout(mut self, d: Duration) -> Self {
         self.timeout = d;
         self
+    }
+
+    /// A shorter deadline for a whole request, retries included, for tests.
+    pub fn with_deadline(mut self, d: Duration) -> Self {
+        self.deadline = d;
+        self
+    }
+
+    /// `--allow-http`: let the token travel over plain http to a remote host.
+    pub fn with_allow_http(mut self, allow: bool) -> Self {
+        self.allow_http = allow;
+        self
+    }
+
+    pub fn allow_http(&self) -> bool {
+        self.allow_http
     }
 
     pub fn base(&self) -> &str {
@@ -143,6 +240,7 @@ impl Http {
     }
 
     /// Sends a request and returns the body bytes of a 2xx answer, mapping everything else.
+    /// The whole request, retries and waits included, ends within one deadline.
     pub async fn send_raw(
         &self,
         method: Method,
@@ -151,17 +249,41 @@ impl Http {
         body: Option<&serde_json::Value>,
         op: &Op,
     ) -> Result<(Vec<u8>, HeaderMap)> {
-        let url = format!("{}{}", self.base, path);
+        check_transport(&self.base, self.allow_http)?;
+        let deadline = self.deadline;
+        match tokio::time::timeout(deadline, self.attempts(method, path, query, body, op)).await {
+            Ok(r) => r,
+            Err(_) => Err(BackendError::Timeout {
+                host: self.host(),
+                secs: deadline.as_secs_f64().ceil() as u64,
+            }),
+        }
+    }
+
+    async fn attempts(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&serde_json::Value>,
+        op: &Op,
+    ) -> Result<(Vec<u8>, HeaderMap)> {
+        let start = reqwest::Url::parse(&format!("{}{}", self.base, path))
+            .map_err(|e| BackendError::Invalid(format!("could not build the request URL: {e}")))?;
+        let home = origin(&start);
+        let mut url = start;
+        let mut query = query.to_vec();
         let idempotent = method == Method::GET || op.retry;
         let mut attempt = 0u32;
+        let mut redirects = 0u32;
         let mut waited_for_rate_limit = false;
         loop {
             attempt += 1;
             let mut req = self
                 .client
-                .request(method.clone(), &url)
+                .request(method.clone(), url.clone())
                 .timeout(self.timeout)
-                .query(query);
+                .query(&query);
             req = match self.auth {
                 AuthStyle::Bearer => req.bearer_auth(self.token.expose()),
                 AuthStyle::PrivateToken => req.header("PRIVATE-TOKEN", self.token.expose()),
@@ -172,12 +294,39 @@ impl Http {
             tracing::debug!(%method, path, attempt, "request");
             let outcome = match req.send().await {
                 Err(e) => Err(self.transport_error(&e)),
+                Ok(resp) if resp.status().is_redirection() => {
+                    let target = redirect_target(&url, resp.headers());
+                    match target {
+                        Some(t)
+                            if method == Method::GET
+                                && origin(&t) == home
+                                && redirects < MAX_REDIRECTS =>
+                        {
+                            redirects += 1;
+                            attempt -= 1;
+                            url = t;
+                            // The Location carries its own query.
+                            query.clear();
+                            continue;
+                        }
+                        t => Err(redirect_error(
+                            resp.status(),
+                            t.as_ref(),
+                            &home,
+                            &method,
+                            redirects >= MAX_REDIRECTS,
+                        )),
+                    }
+                }
                 Ok(resp) => {
                     let status = resp.status();
                     let headers = resp.headers().clone();
-                    match resp.bytes().await {
-                        Err(e) => Err(self.transport_error(&e)),
-                        Ok(bytes) if status.is_success() => return Ok((bytes.to_vec(), headers)),
+                    match read_body(resp, op.max_body).await {
+                        Err(ReadError::TooLarge) => Err(BackendError::TooLarge {
+                            limit_mb: op.max_body / (1024 * 1024),
+                        }),
+                        Err(ReadError::Transport(e)) => Err(self.transport_error(&e)),
+                        Ok(bytes) if status.is_success() => return Ok((bytes, headers)),
                         Ok(bytes) => Err(self.status_error(status, &headers, &bytes, op, attempt)),
                     }
                 }
@@ -240,6 +389,7 @@ impl Http {
         attempt: u32,
     ) -> BackendError {
         let detail = error_detail(body);
+        let html = looks_like_html(headers, body);
         match status.as_u16() {
             401 => BackendError::Unauthorized {
                 server: self.server_name.to_string(),
@@ -250,6 +400,8 @@ impl Http {
                     format!(": {detail}")
                 },
             },
+            // An HTML 403 is a proxy or a CSRF page, not a missing scope.
+            403 if html => BackendError::Refused { status: 403 },
             403 => BackendError::Forbidden {
                 token_source: self.token.source.clone(),
                 scope: op.scope.to_string(),
@@ -294,6 +446,78 @@ impl Http {
     }
 }
 
+enum ReadError {
+    TooLarge,
+    Transport(reqwest::Error),
+}
+
+/// Reads a body up to `max` bytes; a larger (or endless) body stops at the limit.
+async fn read_body(
+    mut resp: reqwest::Response,
+    max: usize,
+) -> std::result::Result<Vec<u8>, ReadError> {
+    if resp.content_length().is_some_and(|n| n > max as u64) {
+        return Err(ReadError::TooLarge);
+    }
+    let mut buf = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(ReadError::Transport)? {
+        if buf.len() + chunk.len() > max {
+            return Err(ReadError::TooLarge);
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(buf)
+}
+
+fn redirect_target(from: &reqwest::Url, headers: &HeaderMap) -> Option<reqwest::Url> {
+    let loc = headers.get("location")?.to_str().ok()?;
+    from.join(loc.trim()).ok()
+}
+
+fn redirect_error(
+    status: StatusCode,
+    target: Option<&reqwest::Url>,
+    home: &str,
+    method: &Method,
+    too_many: bool,
+) -> BackendError {
+    let shown = target
+        .map(|t| crate::text::truncate(&crate::text::sanitize(t.as_str()), 120))
+        .unwrap_or_else(|| "nowhere (no Location)".into());
+    let why = if too_many {
+        "too many redirects".to_string()
+    } else if target.is_some_and(|t| origin(t) != home) {
+        "another origin: errtui does not send the token there".to_string()
+    } else if method != Method::GET {
+        format!("errtui does not re-send a {method} through a redirect, so the change was not made")
+    } else {
+        "errtui could not follow it".to_string()
+    };
+    BackendError::Redirect {
+        status: status.as_u16(),
+        target: shown,
+        why,
+    }
+}
+
+fn looks_like_html(headers: &HeaderMap, body: &[u8]) -> bool {
+    let ct = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    ct.contains("text/html") || body_is_html(body)
+}
+
+fn body_is_html(body: &[u8]) -> bool {
+    let start = String::from_utf8_lossy(&body[..body.len().min(64)]).to_ascii_lowercase();
+    let t = start.trim_start();
+    t.starts_with("<!doctype")
+        || t.starts_with("<html")
+        || t.starts_with("<head")
+        || t.starts_with("<")
+}
+
 fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
     let mut cur: &(dyn std::error::Error + 'static) = e;
     while let Some(next) = cur.source() {
@@ -308,21 +532,33 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
 }
 
 /// Percent-encodes one URL path segment (keeps only unreserved characters), so a slug, an id
-/// or a GitLab `group/sub/project` path stays one segment.
-pub fn encode_segment(s: &str) -> String {
-    s.bytes()
+/// or a GitLab `group/sub/project` path stays one segment. `.` and `..` (which a URL parser
+/// would resolve, walking up the API) and the empty segment are refused.
+pub fn segment(s: &str) -> Result<String> {
+    if s.is_empty() || s == "." || s == ".." {
+        return Err(BackendError::Invalid(format!(
+            "`{}` is not a valid id, slug or name",
+            crate::text::sanitize(s)
+        )));
+    }
+    Ok(s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
                 (b as char).to_string()
             }
             _ => format!("%{b:02X}"),
         })
-        .collect()
+        .collect())
 }
 
 pub fn decode<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T> {
+    if body_is_html(bytes) {
+        return Err(BackendError::NotApi {
+            what: crate::text::sanitize(what),
+        });
+    }
     serde_json::from_slice(bytes).map_err(|e| BackendError::Malformed {
-        what: what.to_string(),
+        what: crate::text::sanitize(what),
         detail: e.to_string(),
     })
 }
@@ -356,9 +592,14 @@ pub fn error_detail(body: &[u8]) -> String {
     crate::text::truncate(&crate::text::sanitize(&found.unwrap_or_default()), 300)
 }
 
-/// How long a 429 asks us to wait: `Retry-After` (seconds), else `X-Sentry-Rate-Limit-Reset`
-/// (UTC epoch seconds).
+/// How long a 429 asks us to wait: `Retry-After` (seconds or an HTTP date), else
+/// `X-Sentry-Rate-Limit-Reset` (UTC epoch seconds). Garbage is ignored and absurd waits are
+/// cut to [`limits::MAX_RETRY_AFTER`]; nothing a server sends here can panic.
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    retry_after_at(headers, chrono::Utc::now())
+}
+
+pub fn retry_after_at(headers: &HeaderMap, now: chrono::DateTime<chrono::Utc>) -> Option<Duration> {
     let header = |name: &str| {
         headers
             .get(HeaderName::from_bytes(name.as_bytes()).ok()?)
@@ -366,14 +607,37 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
             .map(str::trim)
             .map(str::to_string)
     };
-    if let Some(secs) = header("retry-after").and_then(|v| v.parse::<f64>().ok()) {
-        return Some(Duration::from_secs_f64(secs.max(0.0)));
+    let cap = |secs: f64| Duration::from_secs_f64(secs.clamp(0.0, MAX_RETRY_AFTER.as_secs_f64()));
+    if let Some(v) = header("retry-after") {
+        if let Ok(secs) = v.parse::<f64>() {
+            if secs.is_finite() {
+                return Some(cap(secs));
+            }
+        } else if let Ok(date) = chrono::DateTime::parse_from_rfc2822(&v) {
+            let secs = date.timestamp().saturating_sub(now.timestamp());
+            return Some(cap(secs as f64));
+        }
     }
-    if let Some(reset) = header("x-sentry-rate-limit-reset").and_then(|v| v.parse::<i64>().ok()) {
-        let now = chrono::Utc::now().timestamp();
-        return Some(Duration::from_secs((reset - now).max(1) as u64));
+    if let Some(reset) = header("x-sentry-rate-limit-reset").and_then(|v| v.parse::<f64>().ok())
+        && reset.is_finite()
+    {
+        return Some(cap((reset - now.timestamp() as f64).max(1.0)));
     }
     None
+}
+
+/// Stops a paging loop on a cursor (or page) seen before and at [`limits::MAX_PAGES`], so a
+/// server that always says "more" cannot keep errtui asking for ever.
+#[derive(Debug, Default)]
+pub struct PageGuard {
+    seen: std::collections::HashSet<String>,
+}
+
+impl PageGuard {
+    /// Whether to follow `next`: false once it repeats or the page count is reached.
+    pub fn follow(&mut self, next: &str) -> bool {
+        self.seen.len() + 1 < MAX_PAGES && self.seen.insert(next.to_string())
+    }
 }
 
 #[cfg(test)]
@@ -414,5 +678,66 @@ mod tests {
         );
         let d = retry_after(&h).expect("some");
         assert!(d.as_secs() >= 8 && d.as_secs() <= 10);
+    }
+
+    #[test]
+    fn hostile_rate_limit_headers_never_panic_and_are_capped() {
+        let now = chrono::Utc::now();
+        for v in [
+            "inf",
+            "-inf",
+            "NaN",
+            "1e300",
+            "18446744073709551616",
+            "-5",
+            "garbage",
+            "",
+            "Wed, 21 Oct 2015 07:28:00 GMT",
+            "Fri, 31 Dec 9999 23:59:59 GMT",
+        ] {
+            for name in ["retry-after", "x-sentry-rate-limit-reset"] {
+                let mut h = HeaderMap::new();
+                h.insert(name, HeaderValue::from_str(v).expect("header"));
+                if let Some(d) = retry_after_at(&h, now) {
+                    assert!(d <= limits::MAX_RETRY_AFTER, "{name}: {v} gave {d:?}");
+                }
+            }
+        }
+        let mut h = HeaderMap::new();
+        h.insert("retry-after", HeaderValue::from_static("1e300"));
+        assert_eq!(retry_after_at(&h, now), Some(limits::MAX_RETRY_AFTER));
+    }
+
+    #[test]
+    fn dot_segments_are_refused_and_others_encoded() {
+        for bad in ["", ".", ".."] {
+            assert!(segment(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(segment("a/b").expect("ok"), "a%2Fb");
+        assert_eq!(segment("%2e%2e").expect("ok"), "%252e%252e");
+        assert_eq!(segment("web.app").expect("ok"), "web.app");
+    }
+
+    #[test]
+    fn page_guard_stops_on_repeats_and_at_the_limit() {
+        let mut g = PageGuard::default();
+        assert!(g.follow("a"));
+        assert!(!g.follow("a"));
+        let mut g = PageGuard::default();
+        let n = (0..10_000).take_while(|i| g.follow(&i.to_string())).count();
+        assert_eq!(n, limits::MAX_PAGES - 1);
+    }
+
+    #[test]
+    fn plain_http_only_to_loopback_unless_allowed() {
+        assert!(check_transport("https://sentry.io", false).is_ok());
+        assert!(check_transport("http://127.0.0.1:9000", false).is_ok());
+        assert!(check_transport("http://[::1]:9000", false).is_ok());
+        assert!(check_transport("http://localhost:9000", false).is_ok());
+        assert!(matches!(
+            check_transport("http://sentry.example.com", false),
+            Err(BackendError::Insecure { .. })
+        ));
+        assert!(check_transport("http://sentry.example.com", true).is_ok());
     }
 }

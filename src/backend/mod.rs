@@ -119,6 +119,32 @@ pub enum BackendError {
     Malformed { what: String, detail: String },
     #[error("{0}")]
     Unsupported(String),
+    #[error("{0}.")]
+    Invalid(String),
+    #[error(
+        "errtui does not send a token over plain http to {origin}: use https, or pass --allow-http if this network is trusted."
+    )]
+    Insecure { origin: String },
+    #[error(
+        "The server answered with a redirect (HTTP {status}) to {target}: {why}. Check the server URL."
+    )]
+    Redirect {
+        status: u16,
+        target: String,
+        why: String,
+    },
+    #[error("The server's answer is larger than {limit_mb} MB; errtui stopped reading it.")]
+    TooLarge { limit_mb: usize },
+    #[error(
+        "The server answered {what} with an HTML page, not an API answer. Check the server URL (a proxy or login page may be in the way)."
+    )]
+    NotApi { what: String },
+    #[error(
+        "The server refused the request (HTTP {status}) with an HTML page: a proxy or the web app's own protection, not a missing permission of the token."
+    )]
+    Refused { status: u16 },
+    #[error("The server answered but did not make the change: {0}.")]
+    NotChanged(String),
     /// GitLab answered `null`: its cache is still fetching from Sentry (or the data is not
     /// there at all; only time tells which).
     #[error("GitLab is fetching errors from Sentry…")]

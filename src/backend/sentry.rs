@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use tokio::sync::OnceCell;
 
-use super::http::{AuthStyle, Http, Op, encode_segment as enc};
+use super::http::{AuthStyle, Http, Op, PageGuard, segment as enc};
 use super::{Backend, BackendError, Result, Secret};
 use crate::model::*;
 
@@ -33,8 +33,12 @@ impl SentryBackend {
         self
     }
 
-    fn org_path(&self, rest: &str) -> String {
-        format!("/api/0/organizations/{}/{rest}", enc(&self.org))
+    fn org_path(&self, rest: &str) -> Result<String> {
+        Ok(format!("/api/0/organizations/{}/{rest}", enc(&self.org)?))
+    }
+
+    fn issue_path(&self, id: &str, rest: &str) -> Result<String> {
+        self.org_path(&format!("issues/{}/{rest}", enc(id)?))
     }
 
     async fn project_id(&self) -> Result<Option<String>> {
@@ -51,20 +55,19 @@ impl SentryBackend {
                     "list the organization's projects",
                     format!("organization `{}`", self.org),
                 );
+                let path = self.org_path("projects/")?;
                 let mut cursor: Option<String> = None;
+                let mut guard = PageGuard::default();
                 loop {
                     let mut q = vec![("per_page", "100".to_string())];
                     if let Some(c) = &cursor {
                         q.push(("cursor", c.clone()));
                     }
-                    let resp = self
-                        .http
-                        .get::<Vec<RawProject>>(&self.org_path("projects/"), &q, &op)
-                        .await?;
+                    let resp = self.http.get::<Vec<RawProject>>(&path, &q, &op).await?;
                     if let Some(p) = resp.body.iter().find(|p| p.slug.as_deref() == Some(slug)) {
                         return Ok(Some(id_string(&p.id)));
                     }
-                    cursor = next_cursor(&resp.headers);
+                    cursor = next_cursor(&resp.headers).filter(|c| guard.follow(c));
                     if cursor.is_none() {
                         return Err(BackendError::NotFound {
                             what: format!("project `{slug}` in organization `{}`", self.org),
@@ -85,8 +88,8 @@ impl SentryBackend {
         match &self.project {
             Some(p) => Ok(format!(
                 "/api/0/projects/{}/{}/keys/",
-                enc(&self.org),
-                enc(p)
+                enc(&self.org)?,
+                enc(p)?
             )),
             None => Err(BackendError::Unsupported(
                 "Client keys belong to one project: pass --project or set SENTRY_PROJECT.".into(),
@@ -194,7 +197,7 @@ impl Backend for SentryBackend {
         );
         let resp = self
             .http
-            .get::<Vec<RawIssue>>(&self.org_path("issues/"), &q, &op)
+            .get::<Vec<RawIssue>>(&self.org_path("issues/")?, &q, &op)
             .await?;
         Ok(Page {
             items: resp
@@ -214,7 +217,7 @@ impl Backend for SentryBackend {
         );
         let resp = self
             .http
-            .get::<RawIssue>(&self.org_path(&format!("issues/{}/", enc(id))), &[], &op)
+            .get::<RawIssue>(&self.issue_path(id, "")?, &[], &op)
             .await?;
         Ok(resp.body.into_detail(self))
     }
@@ -224,14 +227,11 @@ impl Backend for SentryBackend {
             "the `event:read` scope",
             "read events",
             format!("latest event of error {id}"),
-        );
+        )
+        .event_sized();
         let resp = self
             .http
-            .get::<Value>(
-                &self.org_path(&format!("issues/{}/events/latest/", enc(id))),
-                &[],
-                &op,
-            )
+            .get::<Value>(&self.issue_path(id, "events/latest/")?, &[], &op)
             .await?;
         decode_event(&resp.body)
     }
@@ -251,6 +251,7 @@ impl Backend for SentryBackend {
         );
         let mut keys = Vec::new();
         let mut cursor: Option<String> = None;
+        let mut guard = PageGuard::default();
         loop {
             let mut q = vec![("per_page", "100".to_string())];
             if let Some(c) = &cursor {
@@ -258,7 +259,7 @@ impl Backend for SentryBackend {
             }
             let resp = self.http.get::<Vec<Value>>(&base, &q, &op).await?;
             keys.extend(resp.body.iter().map(decode_key));
-            cursor = next_cursor(&resp.headers);
+            cursor = next_cursor(&resp.headers).filter(|c| guard.follow(c));
             if cursor.is_none() {
                 return Ok(keys);
             }
@@ -280,11 +281,18 @@ impl Backend for SentryBackend {
             .http
             .send::<Value>(Method::POST, &base, &[], Some(&body), &op)
             .await?;
-        Ok(decode_key(&resp.body))
+        let key = decode_key(&resp.body);
+        if key.id.is_empty() || key.public_key.is_empty() {
+            return Err(BackendError::NotChanged(
+                "its answer to the create holds no key".into(),
+            ));
+        }
+        Ok(key)
     }
 
     async fn delete_key(&self, id: &str) -> Result<ClientKey> {
         let base = self.keys_path()?;
+        let path = format!("{base}{}/", enc(id)?);
         // Sentry answers 204 with no body: read the key first so the caller can say what went.
         let key = self
             .list_keys()
@@ -300,13 +308,7 @@ impl Backend for SentryBackend {
             format!("client key `{id}`"),
         );
         self.http
-            .send_raw(
-                Method::DELETE,
-                &format!("{base}{}/", enc(id)),
-                &[],
-                None,
-                &op,
-            )
+            .send_raw(Method::DELETE, &path, &[], None, &op)
             .await?;
         Ok(key)
     }
@@ -323,13 +325,24 @@ impl Backend for SentryBackend {
             .http
             .send::<Value>(
                 Method::PUT,
-                &format!("{base}{}/", enc(id)),
+                &format!("{base}{}/", enc(id)?),
                 &[],
                 Some(&body),
                 &op,
             )
             .await?;
-        Ok(decode_key(&resp.body))
+        let key = decode_key(&resp.body);
+        if resp.body.get("isActive").and_then(Value::as_bool) != Some(active) {
+            return Err(BackendError::NotChanged(format!(
+                "the key is still {}",
+                match resp.body.get("isActive").and_then(Value::as_bool) {
+                    Some(true) => "on",
+                    Some(false) => "off",
+                    None => "in a state the server does not report",
+                }
+            )));
+        }
+        Ok(key)
     }
 
     async fn set_status(&self, id: &str, status: &Status) -> Result<ErrorSummary> {
@@ -343,13 +356,23 @@ impl Backend for SentryBackend {
             .http
             .send::<RawIssue>(
                 Method::PUT,
-                &self.org_path(&format!("issues/{}/", enc(id))),
+                &self.issue_path(id, "")?,
                 &[],
                 Some(&body),
                 &op,
             )
             .await?;
-        Ok(resp.body.into_summary(self))
+        let raw_status = resp.body.status.clone();
+        let summary = resp.body.into_summary(self);
+        // A change is done only when the answer shows it.
+        if raw_status.is_some() && summary.status != *status {
+            return Err(BackendError::NotChanged(format!(
+                "error {} is still {}",
+                crate::text::sanitize(&summary.short_id),
+                summary.status.as_str()
+            )));
+        }
+        Ok(summary)
     }
 }
 

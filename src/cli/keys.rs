@@ -100,6 +100,12 @@ async fn rotate(
     let old = find_key(&keys, id)?.clone();
     let name = name.unwrap_or_else(|| old.rotated_name(chrono::Utc::now().date_naive()));
     let new = b.create_key(Some(&name)).await?;
+    if new.id == old.id || new.public_key == old.public_key {
+        return Err(Failure::Fail(format!(
+            "The server answered the create with the old key {}; nothing was tested or deleted.",
+            sanitize(&old.id)
+        )));
+    }
     let Some(dsn) = new.dsn.clone() else {
         return Err(Failure::Fail(format!(
             "Created key {} but the server gave no DSN for it; the old key stays.",

@@ -54,6 +54,12 @@ pub struct Global {
     /// GitLab backend: a Sentry token for status changes, sent to the project's Sentry only [env: SENTRY_AUTH_TOKEN]
     #[arg(long, global = true)]
     pub sentry_token: Option<String>,
+    /// GitLab backend: the Sentry that --sentry-token belongs to [env: SENTRY_URL; default: https://sentry.io]
+    #[arg(long, global = true)]
+    pub sentry_url: Option<String>,
+    /// Allow sending tokens over plain http:// to a host that is not this machine
+    #[arg(long, global = true)]
+    pub allow_http: bool,
     /// Write a debug log to this file [env: ERRTUI_LOG]
     #[arg(long, global = true)]
     pub log_file: Option<std::path::PathBuf>,
@@ -234,11 +240,11 @@ pub fn main() -> ExitCode {
     match rt.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Fail(e)) => {
-            eprintln!("errtui: {e}");
+            eprintln!("errtui: {}", crate::text::sanitize_lines(&e).join("\n"));
             ExitCode::from(1)
         }
         Err(Failure::Usage(e)) => {
-            eprintln!("errtui: {e}");
+            eprintln!("errtui: {}", crate::text::sanitize_lines(&e).join("\n"));
             ExitCode::from(2)
         }
     }
@@ -280,18 +286,24 @@ fn flags(g: &Global) -> Flags {
         project: g.project.clone(),
         auth_token: g.auth_token.clone(),
         sentry_token: g.sentry_token.clone(),
+        sentry_url: g.sentry_url.clone(),
+        allow_http: g.allow_http,
     }
 }
 
 pub fn backend_from(g: &Global) -> Result<Arc<dyn Backend>, String> {
+    let allow = g.allow_http;
     let b: Arc<dyn Backend> = match config::target(&flags(g), &env)? {
         Target::Sentry(t) => Arc::new(
             SentryBackend::new(&t.url, &t.org, t.project.as_deref(), t.token)
-                .map_err(|e| e.to_string())?,
+                .map_err(|e| e.to_string())?
+                .with_http(|h| h.with_allow_http(allow)),
         ),
         Target::Gitlab(t) => Arc::new(
             GitlabBackend::new(&t.url, &t.project, t.token, t.sentry_token)
-                .map_err(|e| e.to_string())?,
+                .map_err(|e| e.to_string())?
+                .with_sentry_url(&t.sentry_url)
+                .with_http(|h| h.with_allow_http(allow)),
         ),
     };
     Ok(b)
@@ -342,7 +354,7 @@ pub(super) fn print(text: &str) -> Result<(), Failure> {
 
 pub(super) fn to_json<T: serde::Serialize>(v: &T) -> Result<String, Failure> {
     serde_json::to_string_pretty(v)
-        .map(|s| s + "\n")
+        .map(|s| crate::text::escape_c1(&s) + "\n")
         .map_err(|e| Failure::Fail(e.to_string()))
 }
 
@@ -360,7 +372,8 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                         Secret::new("demo", "the demo"),
                         Some(Secret::new("demo", "the demo")),
                     )
-                    .map_err(|e| e.to_string())?,
+                    .map_err(|e| e.to_string())?
+                    .with_sentry_url(&server.url()),
                 ),
                 _ => Arc::new(
                     SentryBackend::new(
@@ -522,11 +535,11 @@ async fn change(g: &Global, ids: &[String], status: Status) -> Result<(), Failur
                 },
                 sanitize(&e.short_id),
                 sanitize(&e.id),
-                e.status.as_str()
+                sanitize(e.status.as_str())
             ),
             Err(err) => {
                 failed += 1;
-                eprintln!("errtui: {id}: {err}");
+                eprintln!("errtui: {}: {err}", sanitize(id));
             }
         }
     }

@@ -137,7 +137,7 @@ pub(super) fn show_text(
     line("", sanitize(&s.title));
     line("Short ID", sanitize(&s.short_id));
     line("Culprit", sanitize(&s.culprit));
-    line("Status", s.status.as_str().into());
+    line("Status", sanitize(s.status.as_str()));
     line("Level", sanitize(s.level.as_str()));
     line("Events", grouped(s.count));
     line("Users", grouped(s.user_count));

@@ -54,6 +54,8 @@ impl TerminalGuard {
             }
         };
         // Test hook for the pty smoke test: prove the panic path restores the terminal.
+        // Debug builds only: release builds carry no way to panic on purpose.
+        #[cfg(debug_assertions)]
         if std::env::var_os("ERRTUI_TEST_PANIC").is_some() {
             panic!("ERRTUI_TEST_PANIC is set: panicking on purpose");
         }
@@ -93,7 +95,9 @@ impl TerminalGuard {
     /// Copies with OSC 52. Inside tmux, also sent wrapped for passthrough, so it works with
     /// either `set-clipboard on` or `allow-passthrough on`.
     pub fn copy_osc52(&mut self, text: &str) -> io::Result<()> {
-        let seq = osc52(text);
+        // Nothing from a server reaches the clipboard unsanitised: no newline runs a second
+        // line when pasted into a shell.
+        let seq = osc52(crate::text::sanitize(text).trim());
         let out = self.terminal.backend_mut();
         out.write_all(seq.as_bytes())?;
         if std::env::var_os("TMUX").is_some() {

@@ -309,6 +309,10 @@ fn gitlab_commands_against_the_demo_server() {
             env.push(("SENTRY_AUTH_TOKEN", "sntryu-demo"));
         }
         let mut full = vec!["--project", "demo-group/demo"];
+        if sentry {
+            // The Sentry token goes only to the Sentry it belongs to: the demo's own.
+            full.extend_from_slice(&["--sentry-url", url.as_str()]);
+        }
         full.extend_from_slice(args);
         run(&full, &env)
     };
@@ -387,6 +391,21 @@ fn gitlab_commands_against_the_demo_server() {
     let o = gl(&["resolve", &id], true);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("now resolved"));
+    // Without --sentry-url the token is for sentry.io: the demo's Sentry never gets it.
+    let o = run(
+        &["--project", "demo-group/demo", "unresolve", &id],
+        &[
+            ("GITLAB_HOST", url.as_str()),
+            ("GITLAB_TOKEN", "glpat-demo"),
+            ("SENTRY_AUTH_TOKEN", "sntryu-demo"),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("--sentry-url") && stderr(&o).contains("sends it nowhere else"),
+        "{}",
+        stderr(&o)
+    );
     let o = gl(
         &["list", "--json", "--status", "resolved", "--limit", "100"],
         true,

@@ -397,7 +397,7 @@ async fn resolve_goes_to_sentry_with_the_sentry_token_only() {
         .expect(1)
         .mount(&sentry)
         .await;
-    let b = backend(&gl, true);
+    let b = backend(&gl, true).with_sentry_url(&sentry.uri());
     let caps = b.probe().await;
     assert_eq!(caps.set_status, None);
     assert_eq!(
@@ -473,4 +473,45 @@ async fn resolve_is_refused_with_reasons_without_a_sentry_token_or_on_integrated
     );
     assert_eq!(caps.status_filters, vec![StatusFilter::Unresolved]);
     assert!(b.set_status("77", &Status::Ignored).await.is_err());
+}
+
+#[tokio::test]
+async fn the_sentry_token_never_goes_where_gitlab_settings_point_unless_allowed() {
+    let gl = MockServer::start().await;
+    let elsewhere = MockServer::start().await;
+    let api_url = format!("{}/api/0/projects/acme/web/", elsewhere.uri());
+    Mock::given(method("GET"))
+        .and(path(
+            "/api/v4/projects/acme%2Fshop%2Fweb/error_tracking/settings",
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(settings_body(
+            true,
+            Some(&api_url),
+            false,
+        )))
+        .mount(&gl)
+        .await;
+    // The token is for sentry.io (the default): the settings name another host.
+    let b = backend(&gl, true);
+    let caps = b.probe().await;
+    let why = caps.set_status.expect("refused");
+    assert!(
+        why.contains(&elsewhere.uri()) && why.contains("--sentry-url"),
+        "{why}"
+    );
+    let e = b
+        .set_status("77", &Status::Resolved)
+        .await
+        .expect_err("refused");
+    assert!(e.to_string().contains("--sentry-url"), "{e}");
+    let q = ListQuery {
+        status: StatusFilter::Resolved,
+        ..ListQuery::default()
+    };
+    assert!(b.list(&q, None, 10).await.is_err());
+    let seen = elsewhere.received_requests().await.expect("recorded");
+    assert!(
+        seen.is_empty(),
+        "nothing may reach the other host: {seen:?}"
+    );
 }

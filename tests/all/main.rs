@@ -4,6 +4,7 @@ mod cli;
 mod common;
 mod demo_server;
 mod gitlab_backend;
+mod hostile;
 mod keys;
 mod pty;
 mod sentry_backend;
