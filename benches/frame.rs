@@ -54,16 +54,24 @@ fn main() {
     let caps = Capabilities::full("Sentry");
     let mut app = App::new(caps, "Sentry · bench".into(), now);
     let fx = errtui::app::update::init(&mut app);
-    let Some(errtui::app::Effect::FetchList { req, .. }) = fx.into_iter().next() else {
+    let Some(errtui::app::Effect::Fetch {
+        req,
+        fetch: errtui::app::msg::Fetch::List { .. },
+    }) = fx.into_iter().next()
+    else {
         panic!("no list fetch")
     };
     // Moved, not cloned: exactly one copy of the 100,000 errors is resident.
     update(
         &mut app,
-        Msg::ListLoaded {
+        Msg::Loaded {
             req,
-            append: false,
-            result: Ok(Page { items, next: None }),
+            fetch: errtui::app::msg::Fetch::List {
+                query: ListQuery::default(),
+                cursor: None,
+                append: false,
+            },
+            result: Ok(errtui::app::msg::Data::Page(Page { items, next: None })),
         },
     );
     let loaded = rss_kib("VmRSS:");
@@ -72,6 +80,7 @@ fn main() {
         app.width = w;
         app.height = h;
         let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+        let mut ui = errtui::ui::UiState::default();
         let iters = 200;
         let mut worst = std::time::Duration::ZERO;
         let start = Instant::now();
@@ -79,7 +88,8 @@ fn main() {
             // Somewhere in the middle, so the visible window is not the start.
             app.list.selected = n / 2 + i;
             let t = Instant::now();
-            term.draw(|f| errtui::ui::draw(f, &app)).expect("draw");
+            term.draw(|f| errtui::ui::draw(f, &app, &mut ui))
+                .expect("draw");
             worst = worst.max(t.elapsed());
         }
         let mean = start.elapsed() / iters as u32;

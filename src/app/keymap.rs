@@ -37,6 +37,92 @@ pub enum Action {
     Quit,
 }
 
+impl Action {
+    pub const ALL: &'static [Action] = &[
+        Up,
+        Down,
+        Top,
+        Bottom,
+        PageUp,
+        PageDown,
+        Open,
+        Back,
+        NextPane,
+        Search,
+        CycleFilter,
+        CycleSort,
+        Resolve,
+        Ignore,
+        Unresolve,
+        Refresh,
+        OpenLink,
+        CopyLink,
+        ToggleLibrary,
+        ToggleOrder,
+        OpenKeys,
+        OpenSettings,
+        NewKey,
+        DeleteKey,
+        RotateKey,
+        ToggleActive,
+        TestKey,
+        CopyDsn,
+        SwitchBackend,
+        Help,
+        Quit,
+    ];
+
+    /// A stable snake_case name, for user keymaps and a command palette.
+    pub fn name(self) -> &'static str {
+        match self {
+            Up => "up",
+            Down => "down",
+            Top => "top",
+            Bottom => "bottom",
+            PageUp => "page_up",
+            PageDown => "page_down",
+            Open => "open",
+            Back => "back",
+            NextPane => "next_pane",
+            Search => "search",
+            CycleFilter => "cycle_status_filter",
+            CycleSort => "cycle_sort",
+            Resolve => "resolve",
+            Ignore => "ignore",
+            Unresolve => "unresolve",
+            Refresh => "refresh",
+            OpenLink => "open_link",
+            CopyLink => "copy_link",
+            ToggleLibrary => "toggle_library_frames",
+            ToggleOrder => "toggle_frame_order",
+            OpenKeys => "open_client_keys",
+            OpenSettings => "open_settings",
+            NewKey => "new_client_key",
+            DeleteKey => "delete_client_key",
+            RotateKey => "rotate_client_key",
+            ToggleActive => "toggle_active",
+            TestKey => "test_client_key",
+            CopyDsn => "copy_dsn",
+            SwitchBackend => "switch_tracking_backend",
+            Help => "help",
+            Quit => "quit",
+        }
+    }
+
+    /// What it does, from the first binding that names it.
+    pub fn description(self) -> &'static str {
+        BINDINGS
+            .iter()
+            .find(|b| b.action == self)
+            .map(|b| b.desc)
+            .unwrap_or("")
+    }
+
+    pub fn from_name(name: &str) -> Option<Action> {
+        Self::ALL.iter().copied().find(|a| a.name() == name)
+    }
+}
+
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ctx {
@@ -100,6 +186,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding { keys: &[code(KeyCode::Esc), k('h'), code(KeyCode::Left)], label: "Esc/h", action: Back, ctx: &[Error, Keys, Settings], desc: "back", hint: "back" },
     Binding { keys: &[code(KeyCode::Tab)], label: "Tab", action: NextPane, ctx: &[Everywhere], desc: "next pane", hint: "" },
     Binding { keys: &[k('/')], label: "/", action: Search, ctx: &[List], desc: "search (server query syntax)", hint: "search" },
+    Binding { keys: &[k('/')], label: "/", action: Search, ctx: &[Error], desc: "search the list from an open error", hint: "" },
     Binding { keys: &[k('f')], label: "f", action: CycleFilter, ctx: &[List], desc: "cycle status filter", hint: "filter" },
     Binding { keys: &[k('s')], label: "s", action: CycleSort, ctx: &[List], desc: "cycle sort order", hint: "sort" },
     Binding { keys: &[k('r')], label: "r", action: Resolve, ctx: &[List, Error], desc: "resolve", hint: "resolve" },
@@ -177,10 +264,23 @@ mod tests {
     }
 
     #[test]
+    fn every_action_has_a_unique_snake_case_name_and_a_binding() {
+        let mut seen = std::collections::HashSet::new();
+        for a in Action::ALL {
+            let n = a.name();
+            assert!(n.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{n}");
+            assert!(seen.insert(n), "{n} twice");
+            assert_eq!(Action::from_name(n), Some(*a));
+            assert!(!a.description().is_empty(), "{n} has no binding");
+        }
+    }
+
+    #[test]
     fn lookup_respects_context() {
         let slash = KeyEvent::new(KeyCode::Char('/'), KeyModifiers::NONE);
         assert_eq!(lookup(&slash, &[List]), Some(Search));
-        assert_eq!(lookup(&slash, &[Error]), None);
+        assert_eq!(lookup(&slash, &[Error]), Some(Search));
+        assert_eq!(lookup(&slash, &[Keys]), None);
         let big_g = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
         assert_eq!(lookup(&big_g, &[List]), Some(Bottom));
         let ctrl_r = KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL);

@@ -1,9 +1,17 @@
 //! Application state and its pure update: messages in, state changes and effects out. No IO.
+//! `update` routes; each pane has its own handler module.
 
+pub mod client_keys;
+pub mod error_view;
 pub mod keymap;
-pub mod keys;
+pub mod list;
 pub mod msg;
+pub mod overlay;
+pub mod resource;
+pub mod rotation;
+pub mod settings;
 pub mod state;
+pub mod triage;
 pub mod update;
 
 pub use msg::{Effect, Msg};

@@ -9,36 +9,100 @@ use crate::model::{
 /// Request ids: each result carries the id of the request it answers, so stale answers drop.
 pub type ReqId = u64;
 
+/// A latest-wins job slot: a new fetch for a slot aborts the one before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Slot {
+    List,
+    Detail,
+    Event,
+    Keys,
+    Settings,
+}
+
+/// What to fetch.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fetch {
+    List {
+        query: ListQuery,
+        cursor: Option<String>,
+        append: bool,
+    },
+    Detail {
+        id: String,
+    },
+    Event {
+        id: String,
+    },
+    Keys,
+    Settings,
+}
+
+impl Fetch {
+    pub fn slot(&self) -> Slot {
+        match self {
+            Fetch::List { .. } => Slot::List,
+            Fetch::Detail { .. } => Slot::Detail,
+            Fetch::Event { .. } => Slot::Event,
+            Fetch::Keys => Slot::Keys,
+            Fetch::Settings => Slot::Settings,
+        }
+    }
+}
+
+/// What a fetch brought back.
+#[derive(Debug, Clone)]
+pub enum Data {
+    Page(Page<ErrorSummary>),
+    Detail(Box<ErrorDetail>),
+    Event(Box<Event>),
+    Keys(Vec<ClientKey>),
+    Settings(TrackingSettings),
+}
+
+/// Timers: each kind is latest-wins, so a newer one replaces the one before.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Timer {
+    /// The detail that follows the selection in the wide layout, debounced.
+    FollowDetail { req: ReqId },
+    /// Ask again while GitLab warms its cache.
+    AskAgain { slot: Slot, req: ReqId },
+}
+
+impl Timer {
+    /// Timers with the same key replace each other.
+    pub fn key(&self) -> String {
+        match self {
+            Timer::FollowDetail { .. } => "follow".into(),
+            Timer::AskAgain { slot, .. } => format!("again:{slot:?}"),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum Msg {
     Key(KeyEvent),
+    /// Bracketed paste.
+    Paste(String),
     Resize(u16, u16),
     /// A timer tick carrying the wall clock, so `update` never reads the clock itself.
     Tick(Timestamp),
-    ListLoaded {
-        req: ReqId,
-        append: bool,
-        result: Result<Page<ErrorSummary>, BackendError>,
+    /// What the drawing found: how far the detail and stack panes can scroll.
+    Layout {
+        detail_max: u16,
+        stack_max: u16,
     },
-    DetailLoaded {
+    /// Any fetch's answer.
+    Loaded {
         req: ReqId,
-        id: String,
-        result: Result<ErrorDetail, BackendError>,
+        fetch: Fetch,
+        result: Result<Data, BackendError>,
     },
-    EventLoaded {
-        req: ReqId,
-        id: String,
-        result: Result<Event, BackendError>,
-    },
+    Timer(Timer),
     StatusChanged {
         req: ReqId,
         id: String,
         wanted: Status,
         result: Result<ErrorSummary, BackendError>,
-    },
-    KeysLoaded {
-        req: ReqId,
-        result: Result<Vec<ClientKey>, BackendError>,
     },
     KeyCreated {
         req: ReqId,
@@ -59,46 +123,37 @@ pub enum Msg {
         key_id: String,
         result: Result<String, String>,
     },
-    SettingsLoaded {
+    SettingsChanged {
         req: ReqId,
         result: Result<TrackingSettings, BackendError>,
     },
     /// What the backend found it can do, after asking the server.
     Probed(Capabilities),
-    /// Why data stays unavailable, as far as the backend can tell.
-    Diagnosed(String),
+    /// Why data stays unavailable, as far as the backend can tell (`None`: it cannot tell).
+    Diagnosed(Option<String>),
     /// The runtime could not do something the user asked for (open a browser, copy).
     EffectFailed(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    FetchList {
+    /// Latest-wins per slot.
+    Fetch {
         req: ReqId,
-        query: ListQuery,
-        cursor: Option<String>,
-        append: bool,
-        /// Non-zero when polling GitLab while it warms its cache.
-        delay_ms: u64,
+        fetch: Fetch,
     },
-    /// `delay_ms` debounces fetches that follow the selection: a newer one aborts it unsent.
-    FetchDetail {
-        req: ReqId,
-        id: String,
-        delay_ms: u64,
+    /// Stop a slot's job (a pane closed).
+    Cancel(Slot),
+    /// Send `Msg::Timer` after `ms`; a newer timer of the same kind replaces it.
+    After {
+        ms: u64,
+        timer: Timer,
     },
-    FetchEvent {
-        req: ReqId,
-        id: String,
-        delay_ms: u64,
-    },
+    /// Serialised per error: a change waits for the answer to the one before it.
     SetStatus {
         req: ReqId,
         id: String,
         status: Status,
-    },
-    ListKeys {
-        req: ReqId,
     },
     CreateKey {
         req: ReqId,
@@ -118,9 +173,6 @@ pub enum Effect {
         req: ReqId,
         key_id: String,
         dsn: String,
-    },
-    LoadSettings {
-        req: ReqId,
     },
     SetSettings {
         req: ReqId,

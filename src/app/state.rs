@@ -1,83 +1,33 @@
-use std::cell::Cell;
 use std::collections::{HashMap, VecDeque};
 
 use super::keymap::Ctx;
 use super::msg::ReqId;
+pub use super::overlay::{Confirm, Confirmed, LineEditor, Overlay, PromptFor};
+pub use super::resource::{Failure, FailureKind, Load, Resource, Tracker, Warming};
+pub use super::rotation::{Rotation, RotationStage};
 use crate::model::{
     Capabilities, ClientKey, ErrorDetail, ErrorSummary, Event, ListQuery, Status, Timestamp,
     TrackingSettings,
 };
 
-/// Where loaded data stands. The data itself lives beside it, so a reload keeps it on screen.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub enum Load {
-    #[default]
-    Idle,
-    Loading {
-        req: ReqId,
-    },
-    Ready,
-    Failed {
-        error: String,
-        retryable: bool,
-    },
-}
-
-impl Load {
-    pub fn is_loading(&self) -> bool {
-        matches!(self, Load::Loading { .. })
-    }
-    /// The failed state for a backend error.
-    pub fn failed(e: &crate::backend::BackendError) -> Load {
-        Load::Failed {
-            error: e.to_string(),
-            retryable: e.retryable(),
-        }
-    }
-    pub fn req(&self) -> Option<ReqId> {
-        match self {
-            Load::Loading { req } => Some(*req),
-            _ => None,
-        }
-    }
-}
-
-/// GitLab answered `null`: polling until it has the data or the time is up.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Warming {
-    pub since: Timestamp,
-    pub attempts: u32,
-}
-
-/// One fetched thing for one error id (detail or event).
-#[derive(Debug, Clone)]
-pub struct Slot<T> {
-    pub id: Option<String>,
-    pub data: Option<T>,
-    pub load: Load,
-    pub warming: Option<Warming>,
-}
-
-impl<T> Default for Slot<T> {
-    fn default() -> Self {
-        Slot {
-            id: None,
-            data: None,
-            load: Load::Idle,
-            warming: None,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Default)]
 pub struct ListPane {
     pub items: Vec<ErrorSummary>,
     pub next: Option<String>,
-    pub load: Load,
+    /// The cursor of the page being fetched, so a server that repeats it cannot loop.
+    pub asked: Option<String>,
+    pub track: Tracker,
     pub selected: usize,
     /// Has the list ever loaded? "Empty" and "not loaded yet" are different screens.
     pub loaded_once: bool,
-    pub warming: Option<Warming>,
+    /// A new search, filter or sort is loading: the rows on screen are the old query's.
+    pub searching: bool,
+}
+
+impl ListPane {
+    pub fn load(&self) -> &Load {
+        &self.track.load
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -95,7 +45,7 @@ pub enum View {
 #[derive(Debug, Clone, Default)]
 pub struct KeysPane {
     pub items: Vec<ClientKey>,
-    pub load: Load,
+    pub track: Tracker,
     pub selected: usize,
     /// Enter shows the selected key in full.
     pub expanded: bool,
@@ -113,65 +63,7 @@ impl KeysPane {
 #[derive(Debug, Clone, Default)]
 pub struct SettingsPane {
     pub data: Option<TrackingSettings>,
-    pub load: Load,
-}
-
-/// What a confirmed dialog does.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Confirmed {
-    DeleteKey {
-        id: String,
-    },
-    SetKeyActive {
-        id: String,
-        active: bool,
-    },
-    SetTracking {
-        active: bool,
-        integrated: Option<bool>,
-    },
-    /// The last step of a rotation: the new key works, delete the old one.
-    RotateDeleteOld,
-}
-
-/// What a line of typed text is for.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InputFor {
-    NewKeyName,
-    RotateKeyName,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Modal {
-    Confirm {
-        title: String,
-        lines: Vec<String>,
-        /// A warning shown in red (e.g. deleting the last active key).
-        warning: Option<String>,
-        on_yes: Confirmed,
-    },
-    Input {
-        title: String,
-        buf: String,
-        purpose: InputFor,
-    },
-}
-
-/// A key rotation in progress. The old key is deleted only in the last stage, after the new
-/// key exists and a test event went through it, and only if the user confirms.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Rotation {
-    pub old: ClientKey,
-    pub stage: RotationStage,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum RotationStage {
-    Naming,
-    Creating { req: ReqId },
-    Testing { req: ReqId, new: ClientKey },
-    Confirming { new: ClientKey, event_id: String },
-    Deleting { req: ReqId, new: ClientKey },
+    pub track: Tracker,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -205,7 +97,10 @@ pub struct Notice {
 /// A status change sent but not yet answered, with what to restore if the server refuses.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PendingStatus {
+    /// The latest change asked for; earlier ones still in the queue answer first.
     pub req: ReqId,
+    pub wanted: Status,
+    /// What the server last confirmed: restored if the latest change is refused.
     pub previous: Status,
 }
 
@@ -256,8 +151,10 @@ pub struct App {
     pub height: u16,
     pub query: ListQuery,
     pub list: ListPane,
-    pub detail: Slot<ErrorDetail>,
-    pub event: Slot<Event>,
+    pub detail: Resource<ErrorDetail>,
+    pub event: Resource<Event>,
+    /// The wide layout's detail follows the selection after a pause: the pending request.
+    pub follow: Option<ReqId>,
     pub details: Cache<ErrorDetail>,
     pub events: Cache<Event>,
     pub view: View,
@@ -265,23 +162,21 @@ pub struct App {
     pub view_before: View,
     pub keys: KeysPane,
     pub settings: SettingsPane,
-    pub modal: Option<Modal>,
+    /// Help, link, search line, confirmations and prompts; the top one gets keys first.
+    pub overlays: Vec<Overlay>,
+    /// Questions that arrived while an overlay was open: asked one at a time, in order.
+    pub questions: VecDeque<Overlay>,
     pub rotation: Option<Rotation>,
     pub stack: StackOptions,
     /// Scroll offsets of the detail and stack panes, in lines.
     pub detail_scroll: u16,
     pub stack_scroll: u16,
-    /// Largest useful scroll offsets and the list's first visible row, written by `ui` as it
-    /// lays text out (only the drawing knows how many lines a pane holds).
-    pub detail_max: Cell<u16>,
-    pub stack_max: Cell<u16>,
-    pub list_offset: Cell<usize>,
-    /// The search line being edited, if any.
-    pub input: Option<String>,
-    pub help: bool,
-    /// A URL shown because no local browser can open it (over SSH).
-    pub url_popup: Option<String>,
+    /// Largest useful scroll offsets, as the drawing last found them (`Msg::Layout`).
+    pub detail_max: u16,
+    pub stack_max: u16,
     pub notice: Option<Notice>,
+    /// Nothing goes to the server before this (it answered 429).
+    pub rate_limited_until: Option<Timestamp>,
     /// Why data is not available, when the backend could find out.
     pub diagnosis: Option<String>,
     pub pending: HashMap<String, PendingStatus>,
@@ -309,26 +204,25 @@ impl App {
             height: 24,
             query: ListQuery::default(),
             list: ListPane::default(),
-            detail: Slot::default(),
-            event: Slot::default(),
+            detail: Resource::default(),
+            event: Resource::default(),
+            follow: None,
             details: Cache::new(64),
             events: Cache::new(32),
             view: View::List,
             view_before: View::List,
             keys: KeysPane::default(),
             settings: SettingsPane::default(),
-            modal: None,
+            overlays: Vec::new(),
+            questions: VecDeque::new(),
             rotation: None,
             stack: StackOptions::default(),
             detail_scroll: 0,
             stack_scroll: 0,
-            detail_max: Cell::new(u16::MAX),
-            stack_max: Cell::new(u16::MAX),
-            list_offset: Cell::new(0),
-            input: None,
-            help: false,
-            url_popup: None,
+            detail_max: u16::MAX,
+            stack_max: u16::MAX,
             notice: None,
+            rate_limited_until: None,
             diagnosis: None,
             pending: HashMap::new(),
             next_req: 1,
@@ -353,7 +247,7 @@ impl App {
             View::List => self.selected(),
             _ => self
                 .detail
-                .id
+                .key
                 .as_deref()
                 .and_then(|id| self.list.items.iter().find(|e| e.id == id))
                 .or(self.detail.data.as_ref().map(|d| &d.summary))
@@ -372,20 +266,37 @@ impl App {
     }
 
     pub fn loading(&self) -> bool {
-        self.list.load.is_loading()
-            || self.keys.load.is_loading()
-            || self.settings.load.is_loading()
-            || self.rotation.as_ref().is_some_and(|r| {
-                matches!(
-                    r.stage,
-                    RotationStage::Creating { .. }
-                        | RotationStage::Testing { .. }
-                        | RotationStage::Deleting { .. }
-                )
-            })
-            || self.detail.load.is_loading()
-            || self.event.load.is_loading()
+        self.list.load().is_loading()
+            || self.keys.track.load.is_loading()
+            || self.settings.track.load.is_loading()
+            || self.rotation.as_ref().is_some_and(Rotation::busy)
+            || self.detail.load().is_loading()
+            || self.event.load().is_loading()
             || !self.pending.is_empty()
+    }
+
+    /// The overlay on top, which gets keys first.
+    pub fn overlay(&self) -> Option<&Overlay> {
+        self.overlays.last()
+    }
+
+    /// The confirmation or prompt on screen, if any.
+    pub fn dialog(&self) -> Option<&Overlay> {
+        self.overlays
+            .iter()
+            .rev()
+            .find(|o| matches!(o, Overlay::Confirm(_) | Overlay::Prompt { .. }))
+    }
+
+    pub fn help_open(&self) -> bool {
+        self.overlays.iter().any(|o| matches!(o, Overlay::Help))
+    }
+
+    /// Seconds until the server takes requests again, after a 429.
+    pub fn rate_limit_left(&self) -> Option<i64> {
+        self.rate_limited_until
+            .map(|u| (u - self.now).num_seconds() + 1)
+            .filter(|s| *s > 0)
     }
 
     /// Rows the list pane shows, from the terminal height (borders, header, footer).

@@ -1,24 +1,41 @@
-//! Runs effects as tokio tasks. One slot per kind of fetch: a new request aborts the old one,
-//! and every result carries its request id so `update` can drop anything stale.
+//! Runs effects as tokio tasks, in a jobs table: latest-wins slots for fetches and timers (a
+//! new one aborts the one before), a serial queue per error for status changes, and every task
+//! wrapped so that a panic comes back as a message instead of a slot stuck "Loading".
 
+use std::collections::HashMap;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
-use tokio::task::JoinHandle;
+use tokio::task::{AbortHandle, JoinHandle};
 
+use crate::app::msg::{Data, Fetch, Slot};
 use crate::app::state::PAGE_SIZE;
 use crate::app::{Effect, Msg};
-use crate::backend::Backend;
+use crate::backend::{Backend, BackendError};
 
 pub struct Executor {
     backend: Arc<dyn Backend>,
     tx: UnboundedSender<Msg>,
-    list: Option<JoinHandle<()>>,
-    detail: Option<JoinHandle<()>>,
-    event: Option<JoinHandle<()>>,
-    keys: Option<JoinHandle<()>>,
-    settings: Option<JoinHandle<()>>,
+    slots: HashMap<Slot, AbortHandle>,
+    timers: HashMap<String, AbortHandle>,
+    /// The last status change sent per error: the next one waits for it.
+    mutations: HashMap<String, JoinHandle<()>>,
+}
+
+struct AbortOnDrop(AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+fn panicked(what: &str) -> BackendError {
+    BackendError::Other(format!(
+        "errtui failed inside while {what} (a bug: please report it); nothing else is affected."
+    ))
 }
 
 impl Executor {
@@ -26,130 +43,194 @@ impl Executor {
         Executor {
             backend,
             tx,
-            list: None,
-            detail: None,
-            event: None,
-            keys: None,
-            settings: None,
+            slots: HashMap::new(),
+            timers: HashMap::new(),
+            mutations: HashMap::new(),
+        }
+    }
+
+    /// Spawns `work`; its message is sent when it ends. If it panics, `on_panic` is sent
+    /// instead; if it is aborted (superseded), nothing is.
+    fn spawn<F>(&self, work: F, on_panic: Msg) -> JoinHandle<()>
+    where
+        F: Future<Output = Msg> + Send + 'static,
+    {
+        let tx = self.tx.clone();
+        let inner = tokio::spawn(work);
+        // Aborting the outer task drops this guard, which stops the inner one too.
+        let guard = AbortOnDrop(inner.abort_handle());
+        tokio::spawn(async move {
+            let _guard = guard;
+            match inner.await {
+                Ok(msg) => {
+                    let _ = tx.send(msg);
+                }
+                Err(e) if e.is_panic() => {
+                    tracing::error!("a background task panicked");
+                    let _ = tx.send(on_panic);
+                }
+                Err(_) => {}
+            }
+        })
+    }
+
+    fn put_in_slot(&mut self, slot: Slot, job: JoinHandle<()>) {
+        if let Some(old) = self.slots.insert(slot, job.abort_handle()) {
+            old.abort();
         }
     }
 
     pub fn run(&mut self, effect: Effect) {
         let b = self.backend.clone();
-        let tx = self.tx.clone();
         match effect {
-            Effect::FetchList {
-                req,
-                query,
-                cursor,
-                append,
-                delay_ms,
-            } => replace(
-                &mut self.list,
-                tokio::spawn(async move {
-                    pause(delay_ms).await;
-                    let result = b.list(&query, cursor.as_deref(), PAGE_SIZE).await;
-                    let _ = tx.send(Msg::ListLoaded {
-                        req,
-                        append,
-                        result,
-                    });
-                }),
-            ),
-            Effect::FetchDetail { req, id, delay_ms } => replace(
-                &mut self.detail,
-                tokio::spawn(async move {
-                    pause(delay_ms).await;
-                    let result = b.detail(&id).await;
-                    let _ = tx.send(Msg::DetailLoaded { req, id, result });
-                }),
-            ),
-            Effect::FetchEvent { req, id, delay_ms } => replace(
-                &mut self.event,
-                tokio::spawn(async move {
-                    pause(delay_ms).await;
-                    let result = b.latest_event(&id).await;
-                    let _ = tx.send(Msg::EventLoaded { req, id, result });
-                }),
-            ),
-            Effect::SetStatus { req, id, status } => {
-                // Status changes are never aborted: each one the user asked for is sent.
-                tokio::spawn(async move {
-                    let result = b.set_status(&id, &status).await;
-                    let _ = tx.send(Msg::StatusChanged {
-                        req,
-                        id,
-                        wanted: status,
-                        result,
-                    });
-                });
+            Effect::Fetch { req, fetch } => {
+                let slot = fetch.slot();
+                let on_panic = Msg::Loaded {
+                    req,
+                    fetch: fetch.clone(),
+                    result: Err(panicked("loading")),
+                };
+                let job = self.spawn(
+                    async move {
+                        let result = run_fetch(b.as_ref(), &fetch).await;
+                        Msg::Loaded { req, fetch, result }
+                    },
+                    on_panic,
+                );
+                self.put_in_slot(slot, job);
             }
-            Effect::ListKeys { req } => replace(
-                &mut self.keys,
-                tokio::spawn(async move {
-                    let result = b.list_keys().await;
-                    let _ = tx.send(Msg::KeysLoaded { req, result });
-                }),
-            ),
-            Effect::LoadSettings { req } => replace(
-                &mut self.settings,
-                tokio::spawn(async move {
-                    let result = b.settings().await;
-                    let _ = tx.send(Msg::SettingsLoaded { req, result });
-                }),
-            ),
-            // Changes are never aborted: each one the user confirmed is sent.
+            Effect::Cancel(slot) => {
+                if let Some(old) = self.slots.remove(&slot) {
+                    old.abort();
+                }
+            }
+            Effect::After { ms, timer } => {
+                let key = timer.key();
+                let tx = self.tx.clone();
+                let job = tokio::spawn(async move {
+                    tokio::time::sleep(Duration::from_millis(ms)).await;
+                    let _ = tx.send(Msg::Timer(timer));
+                });
+                if let Some(old) = self.timers.insert(key, job.abort_handle()) {
+                    old.abort();
+                }
+            }
+            Effect::SetStatus { req, id, status } => {
+                // Changes are never aborted, and one error's changes go out one at a time.
+                self.mutations.retain(|_, j| !j.is_finished());
+                let before = self.mutations.remove(&id);
+                let on_panic = Msg::StatusChanged {
+                    req,
+                    id: id.clone(),
+                    wanted: status.clone(),
+                    result: Err(panicked("changing a status")),
+                };
+                let key = id.clone();
+                let job = self.spawn(
+                    async move {
+                        if let Some(prev) = before {
+                            let _ = prev.await;
+                        }
+                        let result = b.set_status(&id, &status).await;
+                        Msg::StatusChanged {
+                            req,
+                            id,
+                            wanted: status,
+                            result,
+                        }
+                    },
+                    on_panic,
+                );
+                self.mutations.insert(key, job);
+            }
+            // Changes the user confirmed are never aborted.
             Effect::SetSettings {
                 req,
                 active,
                 integrated,
             } => {
-                tokio::spawn(async move {
-                    let result = b.set_settings(active, integrated).await;
-                    let _ = tx.send(Msg::SettingsLoaded { req, result });
-                });
+                self.spawn(
+                    async move {
+                        let result = b.set_settings(active, integrated).await;
+                        Msg::SettingsChanged { req, result }
+                    },
+                    Msg::SettingsChanged {
+                        req,
+                        result: Err(panicked("changing the settings")),
+                    },
+                );
             }
             Effect::CreateKey { req, name } => {
-                tokio::spawn(async move {
-                    let result = b.create_key(name.as_deref()).await;
-                    let _ = tx.send(Msg::KeyCreated { req, result });
-                });
+                self.spawn(
+                    async move {
+                        let result = b.create_key(name.as_deref()).await;
+                        Msg::KeyCreated { req, result }
+                    },
+                    Msg::KeyCreated {
+                        req,
+                        result: Err(panicked("creating a key")),
+                    },
+                );
             }
             Effect::DeleteKey { req, id } => {
-                tokio::spawn(async move {
-                    let result = b.delete_key(&id).await;
-                    let _ = tx.send(Msg::KeyDeleted { req, id, result });
-                });
+                let on_panic = Msg::KeyDeleted {
+                    req,
+                    id: id.clone(),
+                    result: Err(panicked("deleting a key")),
+                };
+                self.spawn(
+                    async move {
+                        let result = b.delete_key(&id).await;
+                        Msg::KeyDeleted { req, id, result }
+                    },
+                    on_panic,
+                );
             }
             Effect::SetKeyActive { req, id, active } => {
-                tokio::spawn(async move {
-                    let result = b.set_key_active(&id, active).await;
-                    let _ = tx.send(Msg::KeyChanged { req, result });
-                });
+                self.spawn(
+                    async move {
+                        let result = b.set_key_active(&id, active).await;
+                        Msg::KeyChanged { req, result }
+                    },
+                    Msg::KeyChanged {
+                        req,
+                        result: Err(panicked("changing a key")),
+                    },
+                );
             }
             Effect::TestDsn { req, key_id, dsn } => {
-                tokio::spawn(async move {
-                    let result = crate::dsn::send_test_event(&dsn).await;
-                    let _ = tx.send(Msg::DsnTested {
-                        req,
-                        key_id,
-                        result,
-                    });
-                });
+                let on_panic = Msg::DsnTested {
+                    req,
+                    key_id: key_id.clone(),
+                    result: Err("errtui failed inside while sending it".into()),
+                };
+                self.spawn(
+                    async move {
+                        let result = crate::dsn::send_test_event(&dsn).await;
+                        Msg::DsnTested {
+                            req,
+                            key_id,
+                            result,
+                        }
+                    },
+                    on_panic,
+                );
             }
             Effect::Probe => {
-                tokio::spawn(async move {
-                    let _ = tx.send(Msg::Probed(b.probe().await));
-                });
+                let caps = self.backend.capabilities();
+                self.spawn(
+                    async move { Msg::Probed(b.probe().await) },
+                    Msg::Probed(caps),
+                );
             }
             Effect::Diagnose => {
-                tokio::spawn(async move {
-                    if let Some(why) = b.diagnose().await {
-                        let _ = tx.send(Msg::Diagnosed(why));
-                    }
-                });
+                self.spawn(
+                    async move { Msg::Diagnosed(b.diagnose().await) },
+                    Msg::Diagnosed(None),
+                );
             }
             Effect::OpenUrl(url) => {
+                let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
                     if let Err(e) = open::that_detached(&url) {
                         let _ =
@@ -162,14 +243,14 @@ impl Executor {
     }
 }
 
-async fn pause(ms: u64) {
-    if ms > 0 {
-        tokio::time::sleep(Duration::from_millis(ms)).await;
-    }
-}
-
-fn replace(slot: &mut Option<JoinHandle<()>>, new: JoinHandle<()>) {
-    if let Some(old) = slot.replace(new) {
-        old.abort();
-    }
+async fn run_fetch(b: &dyn Backend, fetch: &Fetch) -> Result<Data, BackendError> {
+    Ok(match fetch {
+        Fetch::List { query, cursor, .. } => {
+            Data::Page(b.list(query, cursor.as_deref(), PAGE_SIZE).await?)
+        }
+        Fetch::Detail { id } => Data::Detail(Box::new(b.detail(id).await?)),
+        Fetch::Event { id } => Data::Event(Box::new(b.latest_event(id).await?)),
+        Fetch::Keys => Data::Keys(b.list_keys().await?),
+        Fetch::Settings => Data::Settings(b.settings().await?),
+    })
 }

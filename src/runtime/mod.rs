@@ -1,4 +1,6 @@
 //! The runtime: owns the terminal, turns events into messages, runs effects, draws when dirty.
+//! `Core` (app + executor + the message queue) runs without a terminal, so tests can drive the
+//! real runtime headless.
 
 pub mod executor;
 pub mod terminal;
@@ -6,7 +8,7 @@ pub mod terminal;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
+use crossterm::event::{Event as TermEvent, EventStream, KeyCode, KeyEventKind, KeyModifiers};
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
@@ -16,77 +18,187 @@ use executor::Executor;
 
 const TICK: Duration = Duration::from_millis(100);
 
-/// Runs the TUI until the user quits. The terminal is restored on every way out.
+/// The app, its executor and the queue their messages come back on.
+pub struct Core {
+    pub app: App,
+    exec: Executor,
+    tx: mpsc::UnboundedSender<Msg>,
+    rx: mpsc::UnboundedReceiver<Msg>,
+}
+
+impl Core {
+    pub fn new(backend: Arc<dyn Backend>, now: crate::model::Timestamp) -> Core {
+        let app = App::new(backend.capabilities(), backend.describe(), now);
+        let (tx, rx) = mpsc::unbounded_channel::<Msg>();
+        Core {
+            app,
+            exec: Executor::new(backend, tx.clone()),
+            tx,
+            rx,
+        }
+    }
+
+    /// Runs the start-up effects. Returns the ones only a terminal can run (copy).
+    pub fn init(&mut self) -> Vec<Effect> {
+        let fx = app::update::init(&mut self.app);
+        self.run(fx)
+    }
+
+    /// Feeds one message through `update` and runs its effects. Returns the effects only a
+    /// terminal can run.
+    pub fn dispatch(&mut self, msg: Msg) -> Vec<Effect> {
+        let fx = app::update(&mut self.app, msg);
+        self.run(fx)
+    }
+
+    fn run(&mut self, fx: Vec<Effect>) -> Vec<Effect> {
+        let mut left = Vec::new();
+        for effect in fx {
+            match effect {
+                Effect::Copy(_) => left.push(effect),
+                Effect::Quit => {}
+                other => self.exec.run(other),
+            }
+        }
+        left
+    }
+
+    /// The next message a background task sent.
+    pub async fn recv(&mut self) -> Option<Msg> {
+        self.rx.recv().await
+    }
+
+    pub fn try_recv(&mut self) -> Option<Msg> {
+        self.rx.try_recv().ok()
+    }
+
+    /// A sender, for messages from outside (tests, signals).
+    pub fn sender(&self) -> mpsc::UnboundedSender<Msg> {
+        self.tx.clone()
+    }
+}
+
+/// Runs the TUI until the user quits. The terminal is restored on every way out: quit, error,
+/// panic, and SIGTERM, SIGHUP, SIGINT and SIGQUIT.
 pub async fn run(backend: Arc<dyn Backend>) -> Result<(), String> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err("the terminal UI needs a terminal: standard input and output must not be redirected. For scripts, use the headless commands (errtui list, show, resolve…; see --help).".into());
+    }
     let mut term = terminal::TerminalGuard::enter()
         .map_err(|e| format!("could not start the terminal UI: {e}"))?;
     let size = term.size();
-    let mut app = App::new(
-        backend.capabilities(),
-        backend.describe(),
-        chrono::Utc::now(),
-    );
-    app.width = size.0;
-    app.height = size.1;
-    app.local_browser = local_browser_available();
+    let mut core = Core::new(backend, chrono::Utc::now());
+    core.app.width = size.0;
+    core.app.height = size.1;
+    core.app.local_browser = local_browser_available();
+    let mut ui = crate::ui::UiState::default();
+    let mut stop = Signals::new();
 
-    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
-    let mut exec = Executor::new(backend, tx.clone());
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
 
-    let fx = app::update::init(&mut app);
-    run_effects(&mut app, &mut exec, &mut term, fx)?;
+    let fx = core.init();
+    run_terminal_effects(&mut core, &mut term, fx);
 
-    while !app.quit {
-        if app.dirty {
-            term.draw(&app)
+    while !core.app.quit {
+        if core.app.dirty {
+            term.draw(&core.app, &mut ui)
                 .map_err(|e| format!("could not draw: {e}"))?;
-            app.dirty = false;
+            core.app.dirty = false;
+            // Only the drawing knows how far the panes scroll: tell the app when it changed.
+            if (ui.detail_max, ui.stack_max) != (core.app.detail_max, core.app.stack_max) {
+                let (detail_max, stack_max) = (ui.detail_max, ui.stack_max);
+                core.dispatch(Msg::Layout {
+                    detail_max,
+                    stack_max,
+                });
+                core.app.dirty = false;
+            }
         }
         let msg = tokio::select! {
             ev = events.next() => match ev {
-                Some(Ok(TermEvent::Key(k))) if k.kind != KeyEventKind::Release => Msg::Key(k),
+                Some(Ok(TermEvent::Key(k))) if k.kind != KeyEventKind::Release => {
+                    if k.code == KeyCode::Char('z') && k.modifiers.contains(KeyModifiers::CONTROL) {
+                        term.suspend().map_err(|e| format!("could not resume: {e}"))?;
+                        core.app.dirty = true;
+                        continue;
+                    }
+                    Msg::Key(k)
+                }
+                Some(Ok(TermEvent::Paste(text))) => Msg::Paste(text),
                 Some(Ok(TermEvent::Resize(w, h))) => Msg::Resize(w, h),
                 Some(Ok(_)) => continue,
                 Some(Err(e)) => return Err(format!("could not read the terminal: {e}")),
                 None => break,
             },
-            Some(msg) = rx.recv() => msg,
+            Some(msg) = core.recv() => msg,
             _ = tick.tick() => Msg::Tick(chrono::Utc::now()),
+            _ = stop.recv() => break,
         };
-        let fx = app::update(&mut app, msg);
-        run_effects(&mut app, &mut exec, &mut term, fx)?;
+        let fx = core.dispatch(msg);
+        run_terminal_effects(&mut core, &mut term, fx);
         // Drain whatever else is already waiting, then draw once.
-        while let Ok(msg) = rx.try_recv() {
-            let fx = app::update(&mut app, msg);
-            run_effects(&mut app, &mut exec, &mut term, fx)?;
+        while let Some(msg) = core.try_recv() {
+            let fx = core.dispatch(msg);
+            run_terminal_effects(&mut core, &mut term, fx);
         }
     }
     term.restore();
     Ok(())
 }
 
-fn run_effects(
-    app: &mut App,
-    exec: &mut Executor,
-    term: &mut terminal::TerminalGuard,
-    fx: Vec<Effect>,
-) -> Result<(), String> {
+fn run_terminal_effects(core: &mut Core, term: &mut terminal::TerminalGuard, fx: Vec<Effect>) {
     for effect in fx {
-        match effect {
-            Effect::Copy(text) => {
-                if let Err(e) = term.copy_osc52(&text) {
-                    let fx = app::update(app, Msg::EffectFailed(format!("Could not copy: {e}")));
-                    run_effects(app, exec, term, fx)?;
-                }
-            }
-            Effect::Quit => {}
-            other => exec.run(other),
+        if let Effect::Copy(text) = effect
+            && let Err(e) = term.copy_osc52(&text)
+        {
+            let fx = core.dispatch(Msg::EffectFailed(format!("Could not copy: {e}")));
+            run_terminal_effects(core, term, fx);
         }
     }
-    Ok(())
+}
+
+/// The signals that end errtui the way `q` does.
+struct Signals {
+    #[cfg(unix)]
+    streams: Vec<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    fn new() -> Signals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let kinds = [
+                SignalKind::terminate(),
+                SignalKind::hangup(),
+                SignalKind::interrupt(),
+                SignalKind::quit(),
+            ];
+            Signals {
+                streams: kinds.into_iter().filter_map(|k| signal(k).ok()).collect(),
+            }
+        }
+        #[cfg(not(unix))]
+        Signals {}
+    }
+
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        {
+            if self.streams.is_empty() {
+                return std::future::pending().await;
+            }
+            let waits = self.streams.iter_mut().map(|s| Box::pin(s.recv()));
+            futures_util::future::select_all(waits).await;
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
 }
 
 /// A browser can open links only on the user's own machine: not over SSH, not without a display.

@@ -42,7 +42,12 @@ impl TerminalGuard {
         });
         terminal::enable_raw_mode()?;
         let mut out = io::stdout();
-        if let Err(e) = execute!(out, terminal::EnterAlternateScreen, cursor::Hide) {
+        if let Err(e) = execute!(
+            out,
+            terminal::EnterAlternateScreen,
+            crossterm::event::EnableBracketedPaste,
+            cursor::Hide
+        ) {
             restore_terminal();
             return Err(e);
         }
@@ -72,17 +77,39 @@ impl TerminalGuard {
             .unwrap_or((80, 24))
     }
 
-    pub fn draw(&mut self, app: &App) -> io::Result<()> {
+    /// `Ctrl-z`: give the terminal back, stop, and take it again on `fg` with a full redraw.
+    pub fn suspend(&mut self) -> io::Result<()> {
+        restore_terminal();
+        #[cfg(unix)]
+        signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
+        // Execution continues here after `fg` (SIGCONT).
+        terminal::enable_raw_mode()?;
+        execute!(
+            io::stdout(),
+            terminal::EnterAlternateScreen,
+            crossterm::event::EnableBracketedPaste,
+            cursor::Hide
+        )?;
+        self.terminal.clear()
+    }
+
+    pub fn draw(&mut self, app: &App, ui: &mut crate::ui::UiState) -> io::Result<()> {
         let mut link_area = None;
+        let link = app.overlay().and_then(|o| match o {
+            crate::app::state::Overlay::Link(url) => Some(url.clone()),
+            _ => None,
+        });
         self.terminal.draw(|f| {
-            crate::ui::draw(f, app);
-            if let Some(url) = &app.url_popup {
+            crate::ui::draw(f, app, ui);
+            if let Some(url) = &link {
                 link_area = Some(crate::ui::url_popup_link_area(f.area(), url));
             }
         })?;
         // Lay an OSC 8 hyperlink over the URL the popup shows, so it is clickable over SSH.
-        if let (Some(area), Some(url)) = (link_area, &app.url_popup) {
-            let url = crate::text::sanitize(url);
+        if let (Some(area), Some(url)) = (link_area, &link)
+            && area.width > 0
+            && let Some(url) = crate::text::web_link(url)
+        {
             let shown = crate::text::truncate(&url, area.width as usize);
             let out = self.terminal.backend_mut();
             execute!(out, cursor::MoveTo(area.x, area.y))?;

@@ -11,13 +11,13 @@ use crate::app::state::{App, Load};
 use crate::model::ErrorSummary;
 use crate::text::{sanitize, sanitize_lines, truncate, wrap};
 
-pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool) {
+pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut crate::ui::UiState) {
     // In the list view the pane follows the selection; otherwise it shows the opened error.
     let summary: Option<&ErrorSummary> = if app.view == crate::app::state::View::List {
         app.selected()
     } else {
         app.detail.data.as_ref().map(|d| &d.summary).or_else(|| {
-            let id = app.detail.id.as_deref()?;
+            let id = app.detail.key.as_deref()?;
             app.list.items.iter().find(|e| e.id == id)
         })
     };
@@ -38,7 +38,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool) {
     };
     let lines = lines(app, s, inner.width.saturating_sub(1) as usize);
     let max = (lines.len() as u16).saturating_sub(inner.height);
-    app.detail_max.set(max);
+    ui.detail_max = max;
     let scroll = app.detail_scroll.min(max);
     f.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
 }
@@ -87,8 +87,13 @@ fn lines(app: &App, s: &ErrorSummary, w: usize) -> Vec<Line<'static>> {
     out.push(field("Last seen", ago_long(app.now, s.last_seen)));
 
     let detail = app.detail.data.as_ref().filter(|d| d.summary.id == s.id);
-    match (&app.detail.load, detail) {
+    match (app.detail.load(), detail) {
         (_, Some(d)) => {
+            if let Some(text) = super::stale_text(app, &app.detail.track) {
+                for l in wrap(&text, w) {
+                    out.push(Line::from(Span::styled(l, theme::error())));
+                }
+            }
             let rel = |r: &Option<crate::model::Release>| {
                 r.as_ref()
                     .map(|r| sanitize(&r.version))
@@ -110,14 +115,19 @@ fn lines(app: &App, s: &ErrorSummary, w: usize) -> Vec<Line<'static>> {
                 }
             }
         }
-        (Load::Failed { error, .. }, None) => {
+        (Load::Failed(failure), None) => {
             out.push(Line::default());
             out.push(Line::from(Span::styled(
                 "Could not load the details:",
                 theme::error(),
             )));
-            for l in wrap(&sanitize(error), w) {
+            for l in wrap(&sanitize(&failure.message), w) {
                 out.push(Line::from(l));
+            }
+            if failure.kind == crate::app::state::FailureKind::NotAvailable {
+                for l in wrap(&super::diagnosis_text(app), w) {
+                    out.push(Line::from(l));
+                }
             }
             out.push(Line::from(Span::styled("Ctrl-r retries", theme::dim())));
         }
@@ -134,12 +144,7 @@ fn lines(app: &App, s: &ErrorSummary, w: usize) -> Vec<Line<'static>> {
     }
 
     // The latest event, when it is here (it is fetched when the error is opened).
-    if let Some(ev) = app
-        .event
-        .data
-        .as_ref()
-        .filter(|_| app.event.id.as_deref() == Some(s.id.as_str()))
-    {
+    if let Some(ev) = app.event.data.as_ref().filter(|_| app.event.is(&s.id)) {
         out.push(Line::default());
         out.push(Line::from(Span::styled("Latest event", theme::heading())));
         out.push(field("Event", sanitize(&ev.id)));

@@ -10,23 +10,30 @@ use super::{pane_block, placeholder, theme};
 use crate::app::state::{App, Load};
 use crate::model::Level;
 use crate::text::{sanitize, truncate};
+use crate::ui::UiState;
 
-pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool) {
+pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut UiState) {
     let total = app.list.items.len();
     let more = if app.list.next.is_some() { "+" } else { "" };
-    let title = if total > 0 {
+    let stale = super::stale_text(app, &app.list.track);
+    let searching = app.list.searching && app.list.load().is_loading();
+    let mut title = if total > 0 {
         format!(" Errors {}/{}{} ", app.list.selected + 1, total, more)
     } else {
         " Errors ".to_string()
     };
+    if searching && total > 0 {
+        title.push_str("· searching… ");
+    } else if stale.is_some() && total > 0 {
+        title.push_str("· stale ");
+    }
     let block = pane_block(title, focused);
-    let inner = block.inner(area);
+    let mut inner = block.inner(area);
     f.render_widget(block, area);
 
     if total == 0 {
-        let unavailable =
-            super::unavailable_lines(app, &app.list.load, app.list.warming.as_ref(), "errors");
-        let lines = match (&app.list.load, unavailable) {
+        let unavailable = super::unavailable_lines(app, &app.list.track, "errors");
+        let lines = match (app.list.load(), unavailable) {
             (_, Some(lines)) => lines,
             (Load::Loading { .. } | Load::Idle, None) if !app.list.loaded_once => {
                 vec![Line::from(Span::styled("Loading errors…", theme::info()))]
@@ -55,14 +62,28 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool) {
         return;
     }
 
+    // Rows whose refresh failed say so for as long as they are on screen.
+    if let Some(text) = stale
+        && inner.height > 2
+    {
+        let lines = crate::text::wrap(&text, inner.width.max(1) as usize);
+        let h = (lines.len() as u16).min(2).min(inner.height - 2);
+        f.render_widget(
+            ratatui::widgets::Paragraph::new(
+                lines
+                    .into_iter()
+                    .take(h as usize)
+                    .map(|l| Line::from(Span::styled(l, theme::error())))
+                    .collect::<Vec<_>>(),
+            ),
+            Rect { height: h, ..inner },
+        );
+        inner.y += h;
+        inner.height -= h;
+    }
     let rows_visible = inner.height.saturating_sub(1) as usize; // one line of header
-    let offset = scroll_offset(
-        app.list_offset.get(),
-        app.list.selected,
-        rows_visible,
-        total,
-    );
-    app.list_offset.set(offset);
+    let offset = scroll_offset(ui.list_offset, app.list.selected, rows_visible, total);
+    ui.list_offset = offset;
 
     // Fixed columns; the title takes what remains.
     let wide = inner.width >= 100;
@@ -121,7 +142,8 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool) {
                 Cell::from(ago_short(app.now, e.last_seen)),
                 Cell::from(Span::styled(status_text, theme::status(&e.status))),
             ]);
-            if crate::app::update::hidden_by_filter(app, &e.status) {
+            // Rows of the old query while a new one loads, and rows the filter now hides.
+            if searching || crate::app::update::hidden_by_filter(app, &e.status) {
                 row = row.style(theme::dim());
             }
             row
@@ -145,7 +167,8 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool) {
         } else {
             theme::dim()
         });
-    let mut state = TableState::default().with_selected(Some(app.list.selected - offset));
+    let mut state =
+        TableState::default().with_selected(Some(app.list.selected.saturating_sub(offset)));
     f.render_stateful_widget(table, inner, &mut state);
 }
 

@@ -1,9 +1,9 @@
 //! Drawing. Every function here reads `&App` and draws into a `Frame`; nothing here does IO.
 
+pub mod client_keys;
 pub mod detail;
 pub mod format;
 pub mod help;
-pub mod keys;
 pub mod list;
 pub mod modal;
 pub mod settings;
@@ -17,12 +17,31 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use crate::app::keymap;
-use crate::app::state::{App, NoticeKind, View};
+use crate::app::state::{App, NoticeKind, Overlay, View};
 use crate::text::{sanitize, truncate, width};
 
 const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
 
-pub fn draw(f: &mut Frame, app: &App) {
+/// What only the drawing knows, kept by the runtime between frames: the list's first visible
+/// row and how far the detail and stack panes can scroll.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UiState {
+    pub list_offset: usize,
+    pub detail_max: u16,
+    pub stack_max: u16,
+}
+
+impl Default for UiState {
+    fn default() -> Self {
+        UiState {
+            list_offset: 0,
+            detail_max: u16::MAX,
+            stack_max: u16::MAX,
+        }
+    }
+}
+
+pub fn draw(f: &mut Frame, app: &App, ui: &mut UiState) {
     let [header, body, status, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),
@@ -32,35 +51,34 @@ pub fn draw(f: &mut Frame, app: &App) {
     .areas(f.area());
     draw_header(f, app, header);
     if app.view == View::Keys {
-        keys::draw(f, app, body);
+        client_keys::draw(f, app, body);
     } else if app.view == View::Settings {
         settings::draw(f, app, body);
     } else if app.wide() {
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
                 .areas(body);
-        list::draw(f, app, left, app.view == View::List);
+        list::draw(f, app, left, app.view == View::List, ui);
         match app.view {
-            View::Stack => stacktrace::draw(f, app, right, true),
-            _ => detail::draw(f, app, right, app.view == View::Detail),
+            View::Stack => stacktrace::draw(f, app, right, true, ui),
+            _ => detail::draw(f, app, right, app.view == View::Detail, ui),
         }
     } else {
         match app.view {
-            View::List => list::draw(f, app, body, true),
-            View::Detail => detail::draw(f, app, body, true),
-            _ => stacktrace::draw(f, app, body, true),
+            View::List => list::draw(f, app, body, true, ui),
+            View::Detail => detail::draw(f, app, body, true, ui),
+            _ => stacktrace::draw(f, app, body, true, ui),
         }
     }
     draw_status(f, app, status);
     draw_footer(f, app, footer);
-    if app.help {
-        help::draw(f, app);
-    }
-    if let Some(url) = &app.url_popup {
-        draw_url_popup(f, url);
-    }
-    if let Some(m) = &app.modal {
-        modal::draw(f, m);
+    for o in &app.overlays {
+        match o {
+            Overlay::Help => help::draw(f, app),
+            Overlay::Link(url) => draw_url_popup(f, url),
+            Overlay::Confirm(_) | Overlay::Prompt { .. } => modal::draw(f, o),
+            Overlay::Search(_) => {}
+        }
     }
 }
 
@@ -87,14 +105,39 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
+/// A line editor's text with its cursor.
+pub fn editor_spans(ed: &crate::app::state::LineEditor) -> Vec<Span<'static>> {
+    let (before, after) = ed.buf.split_at(ed.cursor.min(ed.buf.len()));
+    let mut rest = after.chars();
+    let at = rest.next().map(|c| c.to_string()).unwrap_or(" ".into());
+    vec![
+        Span::raw(sanitize(before)),
+        Span::styled(sanitize(&at), theme::cursor()),
+        Span::raw(sanitize(rest.as_str())),
+    ]
+}
+
 fn draw_status(f: &mut Frame, app: &App, area: Rect) {
-    let line = if let Some(buf) = &app.input {
-        Line::from(vec![
-            Span::styled("/", theme::key()),
-            Span::raw(sanitize(buf)),
-            Span::styled("█", theme::dim()),
-            Span::styled("  Enter search · Esc cancel · Ctrl-u clear", theme::dim()),
-        ])
+    let search = app.overlays.iter().rev().find_map(|o| match o {
+        Overlay::Search(ed) => Some(ed),
+        _ => None,
+    });
+    let line = if let Some(ed) = search {
+        let mut spans = vec![Span::styled("/", theme::key())];
+        spans.extend(editor_spans(ed));
+        spans.push(Span::styled(
+            "  Enter search · Esc cancel · Ctrl-u clear",
+            theme::dim(),
+        ));
+        Line::from(spans)
+    } else if let Some(secs) = app.rate_limit_left() {
+        Line::from(Span::styled(
+            truncate(
+                &format!("Rate limited by the server: errtui sends nothing for {secs} s."),
+                area.width as usize,
+            ),
+            theme::error(),
+        ))
     } else if let Some(n) = &app.notice {
         let style = match n.kind {
             NoticeKind::Error => theme::error(),
@@ -125,9 +168,16 @@ fn draw_footer(f: &mut Frame, app: &App, area: Rect) {
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
+fn url_popup_width(screen: Rect, url: &str) -> u16 {
+    // Never `clamp(30, width)`: that panics on terminals narrower than 30 columns.
+    (width(url).min(u16::MAX as usize - 4) as u16 + 4)
+        .max(30)
+        .min(screen.width)
+}
+
 /// Where the URL popup draws its link, so the runtime can lay an OSC 8 hyperlink over it.
 pub fn url_popup_link_area(screen: Rect, url: &str) -> Rect {
-    let popup = centered(screen, (width(url) as u16 + 4).clamp(30, screen.width), 6);
+    let popup = centered(screen, url_popup_width(screen, url), 6);
     Rect {
         x: popup.x + 2,
         y: popup.y + 2,
@@ -137,11 +187,7 @@ pub fn url_popup_link_area(screen: Rect, url: &str) -> Rect {
 }
 
 fn draw_url_popup(f: &mut Frame, url: &str) {
-    let area = centered(
-        f.area(),
-        (width(url) as u16 + 4).clamp(30, f.area().width),
-        6,
-    );
+    let area = centered(f.area(), url_popup_width(f.area(), url), 6);
     f.render_widget(Clear, area);
     let block = Block::default()
         .borders(Borders::ALL)
@@ -152,7 +198,10 @@ fn draw_url_popup(f: &mut Frame, url: &str) {
     let text = vec![
         Line::default(),
         Line::from(Span::styled(
-            truncate(url, url_popup_link_area(f.area(), url).width as usize),
+            truncate(
+                &sanitize(url),
+                url_popup_link_area(f.area(), url).width as usize,
+            ),
             theme::info(),
         )),
         Line::default(),
@@ -200,12 +249,11 @@ pub fn pane_block(title: String, focused: bool) -> Block<'static> {
 /// (with the backend's diagnosis when data stays unavailable). `None` for a plain load.
 pub fn unavailable_lines(
     app: &App,
-    load: &crate::app::state::Load,
-    warming: Option<&crate::app::state::Warming>,
+    track: &crate::app::state::Tracker,
     what: &str,
 ) -> Option<Vec<Line<'static>>> {
-    use crate::app::state::Load;
-    if let (Some(w), true) = (warming, load.is_loading()) {
+    use crate::app::state::{FailureKind, Load};
+    if let (Some(w), true) = (&track.warming, track.load.is_loading()) {
         let secs = (app.now - w.since).num_seconds().max(0);
         return Some(vec![
             Line::from(Span::styled(
@@ -221,7 +269,7 @@ pub fn unavailable_lines(
             )),
         ]);
     }
-    let Load::Failed { error, .. } = load else {
+    let Load::Failed(failure) = &track.load else {
         return None;
     };
     let mut lines = vec![
@@ -229,18 +277,39 @@ pub fn unavailable_lines(
             format!("Could not load {what}"),
             theme::error(),
         )),
-        Line::from(sanitize(error)),
+        Line::from(sanitize(&failure.message)),
     ];
-    if error == crate::app::update::NOT_AVAILABLE {
+    if failure.kind == FailureKind::NotAvailable {
         lines.push(Line::default());
-        lines.push(Line::from(match &app.diagnosis {
-            Some(d) => sanitize(d),
-            None => "Finding out why…".to_string(),
-        }));
+        lines.push(Line::from(diagnosis_text(app)));
     }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled("Ctrl-r tries again", theme::dim())));
     Some(lines)
+}
+
+/// The backend's explanation of unavailable data, or that it is still looking.
+pub fn diagnosis_text(app: &App) -> String {
+    match &app.diagnosis {
+        Some(d) => sanitize(d),
+        None => "Finding out why…".to_string(),
+    }
+}
+
+/// "stale since 12:03: reason" for data on screen whose refresh failed.
+pub fn stale_text(app: &App, track: &crate::app::state::Tracker) -> Option<String> {
+    use crate::app::state::FailureKind;
+    let f = track.stale()?;
+    let since = track
+        .last_ok
+        .map(|t| format!(" since {}", t.format("%H:%M:%S")))
+        .unwrap_or_default();
+    let reason = if f.kind == FailureKind::NotAvailable {
+        format!("{} {}", sanitize(&f.message), diagnosis_text(app))
+    } else {
+        sanitize(&f.message)
+    };
+    Some(format!("stale{since}: {reason}"))
 }
 
 /// A message centred in a pane: loading, empty and failed states.

@@ -4,21 +4,22 @@ use ratatui::Frame;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use super::{centered, theme};
-use crate::app::state::Modal;
+use super::{centered, editor_spans, theme};
+use crate::app::state::{Confirm, Overlay};
 use crate::text::{sanitize, wrap};
 
-pub fn draw(f: &mut Frame, modal: &Modal) {
+pub fn draw(f: &mut Frame, overlay: &Overlay) {
     let screen = f.area();
     let w = screen.width.min(76);
-    let inner_w = w.saturating_sub(4) as usize;
-    let (title, lines) = match modal {
-        Modal::Confirm {
+    let inner_w = (w.saturating_sub(4) as usize).max(1);
+    let (title, lines) = match overlay {
+        Overlay::Confirm(Confirm {
             title,
             lines,
             warning,
+            typed,
             ..
-        } => {
+        }) => {
             let mut out = vec![Line::default()];
             for l in lines {
                 out.extend(wrap(&sanitize(l), inner_w).into_iter().map(Line::from));
@@ -32,22 +33,30 @@ pub fn draw(f: &mut Frame, modal: &Modal) {
                 );
             }
             out.push(Line::default());
-            out.push(Line::from(vec![
-                Span::styled("y", theme::key()),
-                Span::raw(" yes · "),
-                Span::styled("any other key", theme::key()),
-                Span::raw(" no"),
-            ]));
+            match typed {
+                Some(ed) => {
+                    let mut spans = vec![Span::raw("Type yes to confirm: ")];
+                    spans.extend(editor_spans(ed));
+                    out.push(Line::from(spans));
+                    out.push(Line::from(Span::styled(
+                        "Enter confirms · Esc cancels",
+                        theme::dim(),
+                    )));
+                }
+                None => out.push(Line::from(vec![
+                    Span::styled("y", theme::key()),
+                    Span::raw("/"),
+                    Span::styled("n", theme::key()),
+                    Span::raw("  y yes · n or Esc no"),
+                ])),
+            }
             (title.clone(), out)
         }
-        Modal::Input { title, buf, .. } => (
+        Overlay::Prompt { title, editor, .. } => (
             title.clone(),
             vec![
                 Line::default(),
-                Line::from(vec![
-                    Span::raw(sanitize(buf)),
-                    Span::styled("█", theme::dim()),
-                ]),
+                Line::from(editor_spans(editor)),
                 Line::default(),
                 Line::from(Span::styled(
                     "Enter confirms · Esc cancels · Ctrl-u clears",
@@ -55,6 +64,7 @@ pub fn draw(f: &mut Frame, modal: &Modal) {
                 )),
             ],
         ),
+        _ => return,
     };
     let area = centered(screen, w, lines.len() as u16 + 2);
     f.render_widget(Clear, area);
@@ -65,6 +75,6 @@ pub fn draw(f: &mut Frame, modal: &Modal) {
                 .border_style(theme::focus_border())
                 .title(format!(" {} ", sanitize(&title))),
         ),
-        ratatui::layout::Rect { ..area },
+        area,
     );
 }

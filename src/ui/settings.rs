@@ -18,8 +18,8 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     f.render_widget(block, area);
     let w = inner.width.saturating_sub(2) as usize;
     let Some(s) = &app.settings.data else {
-        let lines = match &app.settings.load {
-            Load::Failed { error, .. } => {
+        let lines = match &app.settings.track.load {
+            Load::Failed(crate::app::state::Failure { message: error, .. }) => {
                 let mut l = vec![Line::from(Span::styled(
                     "Could not load the settings",
                     theme::error(),
@@ -69,7 +69,9 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         field("API URL", opt(&s.api_url)),
         Line::default(),
     ];
-    if let Load::Failed { error, .. } = &app.settings.load {
+    if let Load::Failed(crate::app::state::Failure { message: error, .. }) =
+        &app.settings.track.load
+    {
         lines.push(Line::from(Span::styled(
             " The last change failed:",
             theme::error(),

@@ -7,11 +7,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{pane_block, placeholder, theme};
-use crate::app::state::{App, Load, StackOptions};
+use crate::app::state::{App, StackOptions};
 use crate::model::{Event, Frame as StackFrame};
 use crate::text::{sanitize, truncate, wrap};
 
-pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool) {
+pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut crate::ui::UiState) {
     let order = if app.stack.newest_first {
         "newest first"
     } else {
@@ -29,19 +29,11 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool) {
         .event
         .data
         .as_ref()
-        .filter(|_| app.event.id.is_some() && app.event.id == app.detail.id);
+        .filter(|_| app.event.key.is_some() && app.event.key == app.detail.key);
     let Some(ev) = ev else {
-        let lines = match &app.event.load {
-            Load::Failed { error, .. } => vec![
-                Line::from(Span::styled(
-                    "Could not load the latest event",
-                    theme::error(),
-                )),
-                Line::from(sanitize(error)),
-                Line::default(),
-                Line::from(Span::styled("Ctrl-r retries", theme::dim())),
-            ],
-            _ => vec![Line::from(Span::styled(
+        let lines = match super::unavailable_lines(app, &app.event.track, "the latest event") {
+            Some(lines) => lines,
+            None => vec![Line::from(Span::styled(
                 "Loading the latest event…",
                 theme::info(),
             ))],
@@ -51,7 +43,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool) {
     };
     let lines = lines(ev, &app.stack, inner.width as usize);
     let max = (lines.len() as u16).saturating_sub(inner.height);
-    app.stack_max.set(max);
+    ui.stack_max = max;
     f.render_widget(
         Paragraph::new(lines).scroll((app.stack_scroll.min(max), 0)),
         inner,

@@ -60,3 +60,8 @@ pub fn in_app() -> Style {
 pub fn heading() -> Style {
     Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD)
 }
+
+/// The cursor of a line editor.
+pub fn cursor() -> Style {
+    Style::new().add_modifier(Modifier::REVERSED)
+}

@@ -164,23 +164,89 @@ pub fn app(w: u16, h: u16) -> App {
 
 /// An app whose first list page (n errors) has loaded.
 pub fn loaded_app(w: u16, h: u16, n: usize) -> App {
-    use errtui::app::{Msg, update};
+    use errtui::app::update;
     let mut app = app(w, h);
     let fx = errtui::app::update::init(&mut app);
     let req = match &fx[0] {
-        errtui::app::Effect::FetchList { req, .. } => *req,
+        errtui::app::Effect::Fetch {
+            req,
+            fetch: Fetch::List { .. },
+        } => *req,
         other => panic!("unexpected {other:?}"),
     };
     update(
         &mut app,
-        Msg::ListLoaded {
+        list_loaded(
             req,
-            append: false,
-            result: Ok(Page {
+            false,
+            Ok(Page {
                 items: (0..n).map(summary).collect(),
                 next: None,
             }),
-        },
+        ),
     );
     app
+}
+
+// ---- answers, as the runtime sends them ----
+
+use errtui::app::Msg;
+use errtui::app::msg::{Data, Fetch, ReqId};
+use errtui::backend::BackendError;
+
+pub fn list_loaded(
+    req: ReqId,
+    append: bool,
+    result: Result<Page<ErrorSummary>, BackendError>,
+) -> Msg {
+    Msg::Loaded {
+        req,
+        fetch: Fetch::List {
+            query: ListQuery::default(),
+            cursor: None,
+            append,
+        },
+        result: result.map(Data::Page),
+    }
+}
+
+pub fn detail_loaded(req: ReqId, id: String, result: Result<ErrorDetail, BackendError>) -> Msg {
+    Msg::Loaded {
+        req,
+        fetch: Fetch::Detail { id },
+        result: result.map(|d| Data::Detail(Box::new(d))),
+    }
+}
+
+pub fn event_loaded(req: ReqId, id: String, result: Result<Event, BackendError>) -> Msg {
+    Msg::Loaded {
+        req,
+        fetch: Fetch::Event { id },
+        result: result.map(|e| Data::Event(Box::new(e))),
+    }
+}
+
+pub fn keys_loaded(req: ReqId, result: Result<Vec<ClientKey>, BackendError>) -> Msg {
+    Msg::Loaded {
+        req,
+        fetch: Fetch::Keys,
+        result: result.map(Data::Keys),
+    }
+}
+
+pub fn settings_loaded(req: ReqId, result: Result<TrackingSettings, BackendError>) -> Msg {
+    Msg::Loaded {
+        req,
+        fetch: Fetch::Settings,
+        result: result.map(Data::Settings),
+    }
+}
+
+/// A failed load with this message, as the UI shows it.
+pub fn failed_load(message: impl Into<String>) -> errtui::app::state::Load {
+    errtui::app::state::Load::Failed(errtui::app::state::Failure {
+        kind: errtui::app::state::FailureKind::Other,
+        message: message.into(),
+        at: now(),
+    })
 }

@@ -1,10 +1,11 @@
 //! Client keys: both backends' APIs against mock servers, the rotation sequence in `update`,
 //! and DSN tests against the demo's ingestion.
 
+use errtui::app::msg::Fetch;
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use errtui::app::state::{Confirmed, Modal, RotationStage, View};
+use errtui::app::state::{Confirm, Confirmed, Overlay, PromptFor, RotationStage, View};
 use errtui::app::{Effect, Msg, update};
 use errtui::backend::sentry::SentryBackend;
 use errtui::backend::{Backend, BackendError, Secret};
@@ -151,16 +152,14 @@ fn keys_app(keys: Vec<ClientKey>) -> errtui::app::App {
         &mut app,
         Msg::Key(KeyEvent::new(KeyCode::Char('K'), KeyModifiers::SHIFT)),
     );
-    let Some(Effect::ListKeys { req }) = fx.into_iter().next() else {
+    let Some(Effect::Fetch {
+        req,
+        fetch: Fetch::Keys,
+    }) = fx.into_iter().next()
+    else {
         panic!("keys requested")
     };
-    update(
-        &mut app,
-        Msg::KeysLoaded {
-            req,
-            result: Ok(keys),
-        },
-    );
+    update(&mut app, keys_loaded(req, Ok(keys)));
     assert_eq!(app.view, View::Keys);
     app
 }
@@ -170,7 +169,7 @@ fn rotation_creates_tests_and_only_then_deletes_the_old_key() {
     let mut app = keys_app(vec![key("old", true)]);
     assert!(press(&mut app, 'R').is_empty(), "first the new key's name");
     assert!(
-        matches!(&app.modal, Some(Modal::Input { buf, .. }) if buf.starts_with("Key old (rotated "))
+        matches!(app.overlay(), Some(Overlay::Prompt { editor, purpose: PromptFor::RotateKeyName, .. }) if editor.text().starts_with("Key old (rotated "))
     );
     let fx = update(&mut app, Msg::Key(KeyEvent::from(KeyCode::Enter)));
     let [
@@ -217,7 +216,7 @@ fn rotation_creates_tests_and_only_then_deletes_the_old_key() {
     );
     assert!(fx.is_empty(), "nothing is deleted without a yes");
     assert!(
-        matches!(&app.modal, Some(Modal::Confirm { on_yes: Confirmed::RotateDeleteOld, lines, .. }) if lines[0].contains("e1"))
+        matches!(app.overlay(), Some(Overlay::Confirm(Confirm { on_yes: Confirmed::RotateDeleteOld, lines, .. })) if lines[0].contains("e1"))
     );
     let fx = press(&mut app, 'y');
     let [Effect::DeleteKey { req, id }] = fx.as_slice() else {
@@ -305,7 +304,7 @@ fn an_interrupted_rotation_never_deletes_the_old_key() {
             result: Err("the server refused the key (HTTP 403): Project key disabled".into()),
         },
     );
-    assert!(fx.is_empty() && app.rotation.is_none() && app.modal.is_none());
+    assert!(fx.is_empty() && app.rotation.is_none() && app.overlay().is_none());
     assert_eq!(app.keys.items.len(), 2, "both keys remain");
 
     // The user says no at the end, or cancels while naming.
@@ -342,7 +341,7 @@ fn an_interrupted_rotation_never_deletes_the_old_key() {
     let mut app = keys_app(vec![key("old", true)]);
     press(&mut app, 'R');
     assert!(update(&mut app, Msg::Key(KeyEvent::from(KeyCode::Esc))).is_empty());
-    assert!(app.rotation.is_none() && app.modal.is_none());
+    assert!(app.rotation.is_none() && app.overlay().is_none());
 }
 
 #[test]
@@ -351,7 +350,16 @@ fn gitlab_rotation_needs_no_name_and_toggling_says_why_not() {
     app.caps.keys_named = false;
     app.caps.key_toggle =
         Some("GitLab's API cannot turn a client key off; it can only delete it.".into());
-    let fx = press(&mut app, 'R');
+    // GitLab keys have no name to ask for: errtui asks before it creates anything.
+    assert!(press(&mut app, 'R').is_empty());
+    assert!(matches!(
+        app.overlay(),
+        Some(Overlay::Confirm(Confirm {
+            on_yes: Confirmed::RotateCreate,
+            ..
+        }))
+    ));
+    let fx = press(&mut app, 'y');
     assert!(
         matches!(fx.as_slice(), [Effect::CreateKey { name: None, .. }]),
         "{fx:?}"
@@ -372,22 +380,37 @@ fn gitlab_rotation_needs_no_name_and_toggling_says_why_not() {
 fn delete_asks_first_names_the_key_and_warns_on_the_last_active_one() {
     let mut app = keys_app(vec![key("a", true), key("b", false)]);
     assert!(press(&mut app, 'd').is_empty());
-    let Some(Modal::Confirm {
+    let Some(Overlay::Confirm(Confirm {
         lines,
         warning,
         on_yes,
+        typed,
         ..
-    }) = app.modal.clone()
+    })) = app.overlay().cloned()
     else {
         panic!()
     };
     assert!(lines[0].contains("Key a"));
     assert!(warning.is_some_and(|w| w.contains("last active key")));
     assert_eq!(on_yes, Confirmed::DeleteKey { id: "a".into() });
-    assert!(press(&mut app, 'x').is_empty(), "anything but y cancels");
+    assert!(typed.is_some(), "the last active key: type yes");
+    // A stray y is text, not an answer; only the word `yes` confirms.
+    assert!(press(&mut app, 'y').is_empty());
+    assert!(update(&mut app, Msg::Key(KeyEvent::from(KeyCode::Enter))).is_empty());
+    assert!(app.overlay().is_some(), "`y` alone is not `yes`");
+    press(&mut app, 'e');
+    press(&mut app, 's');
+    let fx = update(&mut app, Msg::Key(KeyEvent::from(KeyCode::Enter)));
+    assert!(matches!(fx.as_slice(), [Effect::DeleteKey { id, .. }] if id == "a"));
+    assert!(app.overlay().is_none());
     press(&mut app, 'j');
     press(&mut app, 'd');
-    let Some(Modal::Confirm { warning, .. }) = app.modal.clone() else {
+    assert!(press(&mut app, 'x').is_empty(), "other keys do not answer");
+    assert!(app.overlay().is_some());
+    assert!(press(&mut app, 'n').is_empty(), "n cancels");
+    assert!(app.overlay().is_none());
+    press(&mut app, 'd');
+    let Some(Overlay::Confirm(Confirm { warning, .. })) = app.overlay().cloned() else {
         panic!()
     };
     assert!(

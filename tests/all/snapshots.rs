@@ -1,5 +1,7 @@
 //! Each pane rendered into ratatui's TestBackend at 80×24 and 160×48, with a fixed clock.
 
+use errtui::app::msg::Fetch;
+use errtui::app::state::Overlay;
 use errtui::app::state::{Load, View};
 use errtui::app::{App, Msg, update};
 use errtui::backend::BackendError;
@@ -10,7 +12,8 @@ use crate::common::*;
 
 fn render(app: &App) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(app.width, app.height)).expect("terminal");
-    t.draw(|f| errtui::ui::draw(f, app)).expect("draw");
+    t.draw(|f| errtui::ui::draw(f, app, &mut errtui::ui::UiState::default()))
+        .expect("draw");
     t
 }
 
@@ -32,25 +35,11 @@ fn opened(w: u16, h: u16, view: View) -> App {
         )),
     );
     let (dreq, ereq) = (
-        app.detail.load.req().expect("detail"),
-        app.event.load.req().expect("event"),
+        app.detail.load().req().expect("detail"),
+        app.event.load().req().expect("event"),
     );
-    update(
-        &mut app,
-        Msg::DetailLoaded {
-            req: dreq,
-            id: "100".into(),
-            result: Ok(detail(0)),
-        },
-    );
-    update(
-        &mut app,
-        Msg::EventLoaded {
-            req: ereq,
-            id: "100".into(),
-            result: Ok(event("100")),
-        },
-    );
+    update(&mut app, detail_loaded(dreq, "100".into(), Ok(detail(0))));
+    update(&mut app, event_loaded(ereq, "100".into(), Ok(event("100"))));
     app.view = view;
     app
 }
@@ -60,15 +49,8 @@ fn list_ready() {
     for (w, h) in sizes() {
         let mut app = loaded_app(w, h, 30);
         if app.wide() {
-            let req = app.detail.load.req().expect("follow");
-            update(
-                &mut app,
-                Msg::DetailLoaded {
-                    req,
-                    id: "100".into(),
-                    result: Ok(detail(0)),
-                },
-            );
+            let req = app.detail.load().req().expect("follow");
+            update(&mut app, detail_loaded(req, "100".into(), Ok(detail(0))));
         }
         snap("list_ready", &app);
     }
@@ -96,7 +78,11 @@ fn list_failed() {
     for (w, h) in sizes() {
         let mut app = app(w, h);
         let fx = errtui::app::update::init(&mut app);
-        let Some(errtui::app::Effect::FetchList { req, .. }) = fx.into_iter().next() else {
+        let Some(errtui::app::Effect::Fetch {
+            req,
+            fetch: Fetch::List { .. },
+        }) = fx.into_iter().next()
+        else {
             panic!()
         };
         let err = BackendError::Unauthorized {
@@ -104,14 +90,7 @@ fn list_failed() {
             token_source: "SENTRY_AUTH_TOKEN".into(),
             detail: ": Invalid token".into(),
         };
-        update(
-            &mut app,
-            Msg::ListLoaded {
-                req,
-                append: false,
-                result: Err(err),
-            },
-        );
+        update(&mut app, list_loaded(req, false, Err(err)));
         snap("list_failed", &app);
     }
 }
@@ -133,10 +112,7 @@ fn detail_loading_and_failed() {
         )),
     );
     snap("detail_loading", &app);
-    app.detail.load = Load::Failed {
-        error: "Not found (404): error 100.".into(),
-        retryable: false,
-    };
+    app.detail.track.load = failed_load("Not found (404): error 100.");
     snap("detail_failed", &app);
 }
 
@@ -167,14 +143,15 @@ fn stack_trace_loading() {
 #[test]
 fn help_overlay() {
     let mut app = loaded_app(80, 24, 3);
-    app.help = true;
+    app.overlays.push(Overlay::Help);
     snap("help", &app);
 }
 
 #[test]
 fn url_popup() {
     let mut app = loaded_app(80, 24, 3);
-    app.url_popup = app.selected().and_then(|e| e.url.clone());
+    let url = app.selected().and_then(|e| e.url.clone()).expect("url");
+    app.overlays.push(Overlay::Link(url));
     snap("url_popup", &app);
 }
 
@@ -222,38 +199,38 @@ fn gitlab_warming_and_not_available_screens() {
         let mut app = app(w, h);
         app.source = "GitLab · acme/shop/web at gitlab.example.com".into();
         let fx = errtui::app::update::init(&mut app);
-        let Some(Effect::FetchList { req, .. }) = fx.into_iter().next() else {
+        let Some(Effect::Fetch {
+            req,
+            fetch: Fetch::List { .. },
+        }) = fx.into_iter().next()
+        else {
             panic!()
         };
         let fx = update(
             &mut app,
-            Msg::ListLoaded {
-                req,
-                append: false,
-                result: Err(BackendError::Warming),
-            },
+            list_loaded(req, false, Err(BackendError::Warming)),
         );
         update(&mut app, Msg::Tick(now() + chrono::Duration::seconds(3)));
         snap("gitlab_warming", &app);
-        let Some(Effect::FetchList { req, .. }) = fx.into_iter().next() else {
+        let Some(Effect::After {
+            timer: errtui::app::msg::Timer::AskAgain { req, .. },
+            ..
+        }) = fx.into_iter().next()
+        else {
             panic!()
         };
         update(&mut app, Msg::Tick(now() + chrono::Duration::seconds(21)));
         update(
             &mut app,
-            Msg::ListLoaded {
-                req,
-                append: false,
-                result: Err(BackendError::Warming),
-            },
+            list_loaded(req, false, Err(BackendError::Warming)),
         );
         snap("gitlab_not_available", &app);
         update(
             &mut app,
-            Msg::Diagnosed(
+            Msg::Diagnosed(Some(
                 "Error tracking is turned off for this project: `errtui settings enable` (or Settings → Monitor → Error Tracking) turns it on."
                     .into(),
-            ),
+            )),
         );
         snap("gitlab_not_available_diagnosed", &app);
     }
@@ -296,16 +273,14 @@ fn keys_view(w: u16, h: u16) -> App {
             crossterm::event::KeyModifiers::SHIFT,
         )),
     );
-    let Some(errtui::app::Effect::ListKeys { req }) = fx.into_iter().next() else {
+    let Some(errtui::app::Effect::Fetch {
+        req,
+        fetch: Fetch::Keys,
+    }) = fx.into_iter().next()
+    else {
         panic!()
     };
-    update(
-        &mut app,
-        Msg::KeysLoaded {
-            req,
-            result: Ok(keys_fixture()),
-        },
-    );
+    update(&mut app, keys_loaded(req, Ok(keys_fixture())));
     app.notice = None;
     app
 }
@@ -322,7 +297,7 @@ fn keys_pane_and_its_dialogs() {
         snap("keys_confirm_delete", &app);
     }
     let mut app = keys_view(80, 24);
-    app.keys.load = Load::Loading { req: 99 };
+    app.keys.track.load = Load::Loading { req: 99 };
     app.keys.items.clear();
     snap("keys_loading", &app);
     let mut app = keys_view(80, 24);
@@ -376,21 +351,25 @@ fn settings_pane() {
                 crossterm::event::KeyModifiers::SHIFT,
             )),
         );
-        let Some(errtui::app::Effect::LoadSettings { req }) = fx.into_iter().next() else {
+        let Some(errtui::app::Effect::Fetch {
+            req,
+            fetch: Fetch::Settings,
+        }) = fx.into_iter().next()
+        else {
             panic!()
         };
         update(
             &mut app,
-            Msg::SettingsLoaded {
+            settings_loaded(
                 req,
-                result: Ok(errtui::model::TrackingSettings {
+                Ok(errtui::model::TrackingSettings {
                     active: true,
                     integrated: false,
                     project_name: Some("web".into()),
                     sentry_external_url: Some("https://sentry.example.com/acme/web".into()),
                     api_url: Some("https://sentry.example.com/api/0/projects/acme/web/".into()),
                 }),
-            },
+            ),
         );
         snap("settings", &app);
         update(
@@ -409,18 +388,16 @@ fn settings_pane() {
             crossterm::event::KeyModifiers::SHIFT,
         )),
     );
-    let Some(errtui::app::Effect::LoadSettings { req }) = fx.into_iter().next() else {
+    let Some(errtui::app::Effect::Fetch {
+        req,
+        fetch: Fetch::Settings,
+    }) = fx.into_iter().next()
+    else {
         panic!()
     };
     let err = BackendError::NotFound {
         what: "GitLab has no error-tracking settings for `acme/web` yet (\"Error Tracking Setting Not Found\"). The Sentry URL and token can only be set in the web UI: https://gitlab.example.com/acme/web/-/settings/operations".into(),
     };
-    update(
-        &mut app,
-        Msg::SettingsLoaded {
-            req,
-            result: Err(err),
-        },
-    );
+    update(&mut app, settings_loaded(req, Err(err)));
     snap("settings_not_found", &app);
 }

@@ -1,6 +1,8 @@
 //! Pure update tests: keys and results in, state and effects out. No terminal, no runtime.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use errtui::app::msg::{Fetch, Timer};
+use errtui::app::state::Overlay;
 use errtui::app::state::{Load, NoticeKind, View};
 use errtui::app::{Effect, Msg, update};
 use errtui::backend::BackendError;
@@ -22,17 +24,18 @@ fn starts_by_fetching_the_first_page_of_unresolved_errors() {
     assert_eq!(
         fx,
         vec![
-            Effect::FetchList {
+            Effect::Fetch {
                 req: 1,
-                query: ListQuery::default(),
-                cursor: None,
-                append: false,
-                delay_ms: 0
+                fetch: Fetch::List {
+                    query: ListQuery::default(),
+                    cursor: None,
+                    append: false
+                }
             },
             Effect::Probe
         ]
     );
-    assert!(app.list.load.is_loading());
+    assert!(app.list.load().is_loading());
 }
 
 #[test]
@@ -59,13 +62,13 @@ fn enter_opens_detail_and_prefetches_the_event_then_stack_and_back() {
     update(&mut app, key('j'));
     let fx = update(&mut app, code(KeyCode::Enter));
     assert_eq!(app.view, View::Detail);
+    assert!(fx.iter().any(
+        |e| matches!(e, Effect::Fetch { fetch: Fetch::Detail { id, .. }, .. } if id == "101")
+    ));
     assert!(
-        fx.iter()
-            .any(|e| matches!(e, Effect::FetchDetail { id, delay_ms: 0, .. } if id == "101"))
-    );
-    assert!(
-        fx.iter()
-            .any(|e| matches!(e, Effect::FetchEvent { id, .. } if id == "101"))
+        fx.iter().any(
+            |e| matches!(e, Effect::Fetch { fetch: Fetch::Event { id, .. }, .. } if id == "101")
+        )
     );
     update(&mut app, code(KeyCode::Enter));
     assert_eq!(app.view, View::Stack);
@@ -79,21 +82,45 @@ fn enter_opens_detail_and_prefetches_the_event_then_stack_and_back() {
 fn wide_layout_follows_the_selection_with_a_debounced_detail_fetch() {
     let mut app = loaded_app(160, 48, 3);
     let fx = update(&mut app, key('j'));
+    let req = app.next_req - 1;
     assert_eq!(
         fx,
-        vec![Effect::FetchDetail {
-            req: app.next_req - 1,
-            id: "101".into(),
-            delay_ms: 120
+        vec![Effect::After {
+            ms: 120,
+            timer: Timer::FollowDetail { req }
         }]
     );
+    // The pause is over and the selection did not move on: fetch.
+    let fx = update(&mut app, Msg::Timer(Timer::FollowDetail { req }));
+    assert_eq!(
+        fx,
+        vec![Effect::Fetch {
+            req,
+            fetch: Fetch::Detail { id: "101".into() }
+        }]
+    );
+    // A newer move makes an older timer a no-op.
+    update(&mut app, key('j'));
+    let newer = app.next_req - 1;
+    assert!(update(&mut app, Msg::Timer(Timer::FollowDetail { req })).is_empty());
+    // Enter does not wait for the pause.
+    let fx = update(&mut app, code(KeyCode::Enter));
+    assert!(fx.iter().any(
+        |e| matches!(e, Effect::Fetch { req, fetch: Fetch::Detail { id } } if *req == newer && id == "102")
+    ));
+    assert!(update(&mut app, Msg::Timer(Timer::FollowDetail { req: newer })).is_empty());
 }
 
 #[test]
 fn a_stale_list_answer_is_dropped() {
     let mut app = loaded_app(80, 24, 3);
     let first = match update(&mut app, key('f')).as_slice() {
-        [Effect::FetchList { req, query, .. }] => {
+        [
+            Effect::Fetch {
+                req,
+                fetch: Fetch::List { query, .. },
+            },
+        ] => {
             assert_eq!(query.status, StatusFilter::Resolved);
             *req
         }
@@ -101,7 +128,12 @@ fn a_stale_list_answer_is_dropped() {
     };
     // The user cycles again before the first answer arrives.
     let second = match update(&mut app, key('f')).as_slice() {
-        [Effect::FetchList { req, query, .. }] => {
+        [
+            Effect::Fetch {
+                req,
+                fetch: Fetch::List { query, .. },
+            },
+        ] => {
             assert_eq!(query.status, StatusFilter::Ignored);
             *req
         }
@@ -109,31 +141,31 @@ fn a_stale_list_answer_is_dropped() {
     };
     update(
         &mut app,
-        Msg::ListLoaded {
-            req: first,
-            append: false,
-            result: Ok(Page {
+        list_loaded(
+            first,
+            false,
+            Ok(Page {
                 items: vec![summary(9)],
                 next: None,
             }),
-        },
+        ),
     );
     assert_eq!(
         app.list.items.len(),
         3,
         "stale answer ignored, old rows kept"
     );
-    assert_eq!(app.list.load, Load::Loading { req: second });
+    assert_eq!(app.list.track.load, Load::Loading { req: second });
     update(
         &mut app,
-        Msg::ListLoaded {
-            req: second,
-            append: false,
-            result: Ok(Page {
+        list_loaded(
+            second,
+            false,
+            Ok(Page {
                 items: vec![summary(7)],
                 next: None,
             }),
-        },
+        ),
     );
     assert_eq!(app.list.items[0].short_id, "SHOP-7");
 }
@@ -144,26 +176,21 @@ fn a_stale_detail_answer_for_a_previous_selection_is_dropped() {
     let fx1 = update(&mut app, key('j'));
     let fx2 = update(&mut app, key('j'));
     let (r1, r2) = match (&fx1[0], &fx2[0]) {
-        (Effect::FetchDetail { req: a, .. }, Effect::FetchDetail { req: b, .. }) => (*a, *b),
+        (
+            Effect::After {
+                timer: Timer::FollowDetail { req: a },
+                ..
+            },
+            Effect::After {
+                timer: Timer::FollowDetail { req: b },
+                ..
+            },
+        ) => (*a, *b),
         other => panic!("{other:?}"),
     };
-    update(
-        &mut app,
-        Msg::DetailLoaded {
-            req: r1,
-            id: "101".into(),
-            result: Ok(detail(1)),
-        },
-    );
+    update(&mut app, detail_loaded(r1, "101".into(), Ok(detail(1))));
     assert!(app.detail.data.is_none());
-    update(
-        &mut app,
-        Msg::DetailLoaded {
-            req: r2,
-            id: "102".into(),
-            result: Ok(detail(2)),
-        },
-    );
+    update(&mut app, detail_loaded(r2, "102".into(), Ok(detail(2))));
     assert_eq!(
         app.detail.data.as_ref().map(|d| d.summary.id.as_str()),
         Some("102")
@@ -174,28 +201,30 @@ fn a_stale_detail_answer_for_a_previous_selection_is_dropped() {
 fn paging_loads_the_next_page_as_the_selection_nears_the_end() {
     let mut app = app(80, 24);
     let fx = errtui::app::update::init(&mut app);
-    let Effect::FetchList { req, .. } = fx[0].clone() else {
+    let Effect::Fetch {
+        req,
+        fetch: Fetch::List { .. },
+    } = fx[0].clone()
+    else {
         panic!()
     };
     update(
         &mut app,
-        Msg::ListLoaded {
+        list_loaded(
             req,
-            append: false,
-            result: Ok(Page {
+            false,
+            Ok(Page {
                 items: (0..30).map(summary).collect(),
                 next: Some("0:30:0".into()),
             }),
-        },
+        ),
     );
     let mut fetched = None;
     for _ in 0..15 {
         for e in update(&mut app, key('j')) {
-            if let Effect::FetchList {
+            if let Effect::Fetch {
                 req,
-                cursor,
-                append,
-                ..
+                fetch: Fetch::List { cursor, append, .. },
             } = e
             {
                 fetched = Some((req, cursor, append));
@@ -207,14 +236,14 @@ fn paging_loads_the_next_page_as_the_selection_nears_the_end() {
     assert!(append);
     update(
         &mut app,
-        Msg::ListLoaded {
+        list_loaded(
             req,
-            append: true,
-            result: Ok(Page {
+            true,
+            Ok(Page {
                 items: (30..40).map(summary).collect(),
                 next: None,
             }),
-        },
+        ),
     );
     assert_eq!(app.list.items.len(), 40);
     assert_eq!(
@@ -313,7 +342,7 @@ fn search_edits_a_query_and_reloads_from_the_first_page() {
     let fx = update(&mut app, code(KeyCode::Enter));
     assert_eq!(app.query.text, "Timeout");
     assert!(
-        matches!(&fx[..], [Effect::FetchList { query, cursor: None, append: false, .. }] if query.text == "Timeout")
+        matches!(&fx[..], [Effect::Fetch { fetch: Fetch::List { query, cursor: None, append: false, .. }, .. }] if query.text == "Timeout")
     );
     // Esc cancels without touching the query.
     update(&mut app, key('/'));
@@ -321,7 +350,7 @@ fn search_edits_a_query_and_reloads_from_the_first_page() {
     let fx = update(&mut app, code(KeyCode::Esc));
     assert!(fx.is_empty());
     assert_eq!(app.query.text, "Timeout");
-    assert!(app.input.is_none());
+    assert!(app.overlay().is_none());
     // While typing, letters are text, not commands.
     update(&mut app, key('/'));
     let fx = update(&mut app, key('q'));
@@ -349,28 +378,22 @@ fn a_failed_load_keeps_the_rows_and_says_why() {
         &mut app,
         Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)),
     );
-    let Some(Effect::FetchList { req, .. }) = fx.into_iter().next() else {
+    let Some(Effect::Fetch {
+        req,
+        fetch: Fetch::List { .. },
+    }) = fx.into_iter().next()
+    else {
         panic!()
     };
     let err = BackendError::Timeout {
         host: "sentry.example.com".into(),
         secs: 30,
     };
-    update(
-        &mut app,
-        Msg::ListLoaded {
-            req,
-            append: false,
-            result: Err(err),
-        },
-    );
+    update(&mut app, list_loaded(req, false, Err(err)));
     assert_eq!(app.list.items.len(), 3);
     assert!(matches!(
-        app.list.load,
-        Load::Failed {
-            retryable: true,
-            ..
-        }
+        &app.list.track.load,
+        Load::Failed(f) if f.kind == errtui::app::state::FailureKind::Timeout
     ));
     assert!(
         app.notice
@@ -388,11 +411,13 @@ fn open_link_shows_the_url_when_no_local_browser_and_copy_emits_osc52() {
     let fx = update(&mut app, key('o'));
     assert!(fx.is_empty());
     assert_eq!(
-        app.url_popup.as_deref(),
-        Some("https://sentry.example.com/organizations/acme/issues/100/")
+        app.overlay(),
+        Some(&Overlay::Link(
+            "https://sentry.example.com/organizations/acme/issues/100/".into()
+        ))
     );
     update(&mut app, key('x'));
-    assert!(app.url_popup.is_none());
+    assert!(app.overlay().is_none());
     app.local_browser = true;
     let fx = update(&mut app, key('o'));
     assert!(matches!(&fx[..], [Effect::OpenUrl(u)] if u.ends_with("/issues/100/")));
@@ -404,9 +429,9 @@ fn open_link_shows_the_url_when_no_local_browser_and_copy_emits_osc52() {
 fn quit_and_help() {
     let mut app = loaded_app(80, 24, 1);
     update(&mut app, key('?'));
-    assert!(app.help);
+    assert!(app.help_open());
     update(&mut app, key('j'));
-    assert!(!app.help, "any key closes help");
+    assert!(!app.help_open(), "any key closes help");
     let fx = update(&mut app, key('q'));
     assert!(app.quit);
     assert_eq!(fx, vec![Effect::Quit]);
@@ -442,32 +467,36 @@ fn tick(app: &mut errtui::app::App, secs: i64) {
 fn gitlab_warming_polls_for_a_bounded_time_then_gives_up_and_diagnoses() {
     let mut app = app(80, 24);
     let fx = errtui::app::update::init(&mut app);
-    let Effect::FetchList { mut req, .. } = fx[0].clone() else {
+    let Effect::Fetch {
+        mut req,
+        fetch: Fetch::List { .. },
+    } = fx[0].clone()
+    else {
         panic!()
     };
     let mut delays = vec![];
     loop {
         let fx = update(
             &mut app,
-            Msg::ListLoaded {
-                req,
-                append: false,
-                result: Err(BackendError::Warming),
-            },
+            list_loaded(req, false, Err(BackendError::Warming)),
         );
         match fx.as_slice() {
             [
-                Effect::FetchList {
-                    req: r,
-                    delay_ms,
-                    cursor: None,
-                    ..
+                Effect::After {
+                    ms,
+                    timer: timer @ Timer::AskAgain { req: r, .. },
                 },
             ] => {
-                assert!(app.list.warming.is_some());
-                delays.push(*delay_ms);
+                assert!(app.list.track.warming.is_some());
+                delays.push(*ms);
                 req = *r;
-                tick(&mut app, (*delay_ms / 1000) as i64);
+                tick(&mut app, (*ms / 1000) as i64);
+                // The timer fires: the same request is sent.
+                let fx = update(&mut app, Msg::Timer(timer.clone()));
+                assert!(
+                    matches!(&fx[..], [Effect::Fetch { req: x, fetch: Fetch::List { cursor: None, .. } }] if *x == req),
+                    "{fx:?}"
+                );
             }
             [Effect::Diagnose] => break,
             other => panic!("{other:?}"),
@@ -477,11 +506,13 @@ fn gitlab_warming_polls_for_a_bounded_time_then_gives_up_and_diagnoses() {
     assert_eq!(&delays[..4], &[1000, 2000, 3000, 4000]);
     assert!(delays.iter().all(|d| *d <= 4000));
     assert!(
-        matches!(&app.list.load, Load::Failed { error, .. } if error == errtui::app::update::NOT_AVAILABLE)
+        matches!(&app.list.track.load, Load::Failed(f) if f.message == errtui::app::update::NOT_AVAILABLE)
     );
     update(
         &mut app,
-        Msg::Diagnosed("Error tracking is turned off for this project.".into()),
+        Msg::Diagnosed(Some(
+            "Error tracking is turned off for this project.".into(),
+        )),
     );
     assert_eq!(
         app.diagnosis.as_deref(),
@@ -493,33 +524,37 @@ fn gitlab_warming_polls_for_a_bounded_time_then_gives_up_and_diagnoses() {
 fn gitlab_warming_ends_when_data_arrives() {
     let mut app = app(80, 24);
     let fx = errtui::app::update::init(&mut app);
-    let Effect::FetchList { req, .. } = fx[0].clone() else {
+    let Effect::Fetch {
+        req,
+        fetch: Fetch::List { .. },
+    } = fx[0].clone()
+    else {
         panic!()
     };
     let fx = update(
         &mut app,
-        Msg::ListLoaded {
-            req,
-            append: false,
-            result: Err(BackendError::Warming),
-        },
+        list_loaded(req, false, Err(BackendError::Warming)),
     );
-    let Some(Effect::FetchList { req, .. }) = fx.into_iter().next() else {
+    let Some(Effect::After {
+        timer: Timer::AskAgain { req, .. },
+        ..
+    }) = fx.into_iter().next()
+    else {
         panic!()
     };
     update(
         &mut app,
-        Msg::ListLoaded {
+        list_loaded(
             req,
-            append: false,
-            result: Ok(Page {
+            false,
+            Ok(Page {
                 items: vec![summary(1)],
                 next: None,
             }),
-        },
+        ),
     );
-    assert!(app.list.warming.is_none());
-    assert_eq!(app.list.load, Load::Ready);
+    assert!(app.list.track.warming.is_none());
+    assert_eq!(app.list.track.load, Load::Ready);
 }
 
 #[test]
@@ -551,5 +586,14 @@ fn capital_k_opens_the_keys_pane_and_loads_keys() {
         Msg::Key(KeyEvent::new(KeyCode::Char('K'), KeyModifiers::SHIFT)),
     );
     assert_eq!(app.view, View::Keys);
-    assert!(matches!(fx.as_slice(), [Effect::ListKeys { .. }]), "{fx:?}");
+    assert!(
+        matches!(
+            fx.as_slice(),
+            [Effect::Fetch {
+                fetch: Fetch::Keys,
+                ..
+            }]
+        ),
+        "{fx:?}"
+    );
 }

@@ -23,8 +23,8 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let inner = block.inner(area);
     f.render_widget(block, area);
     if count == 0 {
-        let lines = match &app.keys.load {
-            Load::Failed { error, .. } => vec![
+        let lines = match &app.keys.track.load {
+            Load::Failed(crate::app::state::Failure { message: error, .. }) => vec![
                 Line::from(Span::styled(
                     "Could not load the client keys",
                     theme::error(),
@@ -166,6 +166,7 @@ fn rotation_line(app: &App) -> Option<Line<'static>> {
     let old = sanitize(r.old.name.as_deref().unwrap_or(&r.old.id));
     let step = match &r.stage {
         RotationStage::Naming => "1/4 naming the new key".to_string(),
+        RotationStage::ConfirmCreate => "1/4 waiting for your go to create the new key".to_string(),
         RotationStage::Creating { .. } => "1/4 creating the new key…".to_string(),
         RotationStage::Testing { .. } => {
             "2/4 new key created, DSN copied; sending a test event…".to_string()
