@@ -295,7 +295,7 @@ impl App {
     /// Seconds until the server takes requests again, after a 429.
     pub fn rate_limit_left(&self) -> Option<i64> {
         self.rate_limited_until
-            .map(|u| (u - self.now).num_seconds() + 1)
+            .map(|u| ((u - self.now).num_milliseconds() + 999).div_euclid(1000))
             .filter(|s| *s > 0)
     }
 

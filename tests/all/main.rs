@@ -2,6 +2,7 @@
 
 mod cli;
 mod common;
+mod core;
 mod demo_server;
 mod gitlab_backend;
 mod hostile;
