@@ -195,7 +195,9 @@ pub enum StatusArg {
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortArg {
+    #[value(name = "last_seen", alias = "last-seen")]
     LastSeen,
+    #[value(name = "first_seen", alias = "first-seen")]
     FirstSeen,
     Events,
     Users,

@@ -71,8 +71,16 @@ pub fn table(items: &[ErrorSummary], now: chrono::DateTime<chrono::Utc>) -> Stri
         .max()
         .unwrap_or(8)
         .clamp(8, 24);
+    // The id that `show` and `resolve` take (on GitLab, the Sentry id), then the short id.
+    let num_w = items
+        .iter()
+        .map(|e| crate::text::width(&sanitize(&e.id)))
+        .max()
+        .unwrap_or(2)
+        .clamp(2, 24);
     let mut out = format!(
-        "{}  {}  {}  {}  {}  {}  TITLE\n",
+        "{}  {}  {}  {}  {}  {}  {}  TITLE\n",
+        fit("ID", num_w),
         fit("SHORT ID", id_w),
         fit("LEVEL", 7),
         fit("STATUS", 10),
@@ -87,7 +95,8 @@ pub fn table(items: &[ErrorSummary], now: chrono::DateTime<chrono::Utc>) -> Stri
             s => format!("{s} ago"),
         };
         out.push_str(&format!(
-            "{}  {}  {}  {}  {}  {}  {}\n",
+            "{}  {}  {}  {}  {}  {}  {}  {}\n",
+            fit(&sanitize(&e.id), num_w),
             fit(&sanitize(&e.short_id), id_w),
             fit(&sanitize(e.level.as_str()), 7),
             fit(&sanitize(e.status.as_str()), 10),

@@ -129,7 +129,7 @@ fn list_table_is_aligned_and_sanitised() {
     let o = demo(&["list", "--limit", "50", "--query", "chrono"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
-    assert!(out.starts_with("SHORT ID"), "{out}");
+    assert!(out.starts_with("ID "), "{out}");
     assert!(
         !out.contains('\u{1b}'),
         "escape sequences from the server are stripped"
@@ -576,4 +576,25 @@ fn keys_rotate_calls_in_order_and_stops_when_the_test_event_is_refused() {
             );
         }
     }
+}
+
+#[test]
+fn sort_takes_both_spellings_and_the_table_shows_the_id_show_takes() {
+    for sort in ["last_seen", "last-seen", "first_seen", "first-seen"] {
+        let o = demo(&["list", "--sort", sort, "--limit", "3"]);
+        assert!(o.status.success(), "{sort}: {}", stderr(&o));
+    }
+    let o = demo(&["list", "--limit", "1"]);
+    let out = stdout(&o);
+    let row = out.lines().nth(1).expect("a row");
+    let id = row.split_whitespace().next().expect("id");
+    let shown = demo(&["show", id]);
+    assert!(shown.status.success(), "{id}: {}", stderr(&shown));
+}
+
+#[test]
+fn the_tui_refuses_to_start_without_a_terminal() {
+    let o = demo(&[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("needs a terminal"), "{}", stderr(&o));
 }
