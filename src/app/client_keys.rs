@@ -25,9 +25,9 @@ pub(super) fn remember_view(app: &mut App) {
     }
 }
 
-/// Leaving the pane stops a key listing still under way.
+/// Leaving the keys pane stops a key listing still under way (a no-op from other panes).
 pub fn close(app: &mut App, fx: &mut Vec<Effect>) {
-    if app.keys.track.load.is_loading() {
+    if app.view == View::Keys && app.keys.track.load.is_loading() {
         fx.push(Effect::Cancel(Slot::Keys));
         app.keys.track.load = if app.keys.track.last_ok.is_some() {
             Load::Ready

@@ -165,15 +165,7 @@ pub fn detail_loaded(
             app.details.put(id.to_string(), d.clone());
             app.detail.data = Some(d);
         }
-        Outcome::AskAgain { req, ms } => fx.push(Effect::After {
-            ms,
-            timer: Timer::AskAgain {
-                slot: Slot::Detail,
-                req,
-            },
-        }),
-        Outcome::GaveUp => fx.push(Effect::Diagnose),
-        Outcome::Stale | Outcome::Failed(_) => {}
+        other => fx.extend(other.warming_effect(Slot::Detail)),
     }
 }
 
@@ -193,15 +185,7 @@ pub fn event_loaded(
             app.events.put(id.to_string(), ev.clone());
             app.event.data = Some(ev);
         }
-        Outcome::AskAgain { req, ms } => fx.push(Effect::After {
-            ms,
-            timer: Timer::AskAgain {
-                slot: Slot::Event,
-                req,
-            },
-        }),
-        Outcome::GaveUp => fx.push(Effect::Diagnose),
-        Outcome::Stale | Outcome::Failed(_) => {}
+        other => fx.extend(other.warming_effect(Slot::Event)),
     }
 }
 

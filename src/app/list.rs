@@ -1,7 +1,7 @@
 //! The error list: queries, paging, selection, and the detail that follows the selection.
 
 use super::keymap::Action;
-use super::msg::{Effect, Fetch, ReqId, Timer};
+use super::msg::{Effect, Fetch, ReqId, Slot};
 use super::resource::{FailureKind, Outcome};
 use super::state::*;
 use super::update::{fetch, notify};
@@ -145,16 +145,10 @@ pub fn loaded(
             clamp_selection(app);
             follow_selection(app, fx);
         }
-        Outcome::AskAgain { req, ms } => fx.push(Effect::After {
-            ms,
-            timer: Timer::AskAgain {
-                slot: super::msg::Slot::List,
-                req,
-            },
-        }),
-        Outcome::GaveUp => {
+        o @ Outcome::AskAgain { .. } => fx.extend(o.warming_effect(Slot::List)),
+        o @ Outcome::GaveUp => {
             app.list.searching = false;
-            fx.push(Effect::Diagnose);
+            fx.extend(o.warming_effect(Slot::List));
             notify(
                 app,
                 &format!("{} Ctrl-r tries again.", super::resource::NOT_AVAILABLE),

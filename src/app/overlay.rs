@@ -61,12 +61,6 @@ pub enum Overlay {
     },
 }
 
-impl Overlay {
-    fn is_question(&self) -> bool {
-        matches!(self, Overlay::Confirm(_) | Overlay::Prompt { .. })
-    }
-}
-
 /// One line editor for every text field: cursor movement, Ctrl-w, Ctrl-u, Home/End, paste.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LineEditor {
@@ -282,9 +276,4 @@ pub fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
         }
     }
     true
-}
-
-/// Whether a question is on screen or waiting.
-pub fn question_pending(app: &App) -> bool {
-    app.overlays.iter().any(Overlay::is_question) || !app.questions.is_empty()
 }

@@ -138,6 +138,22 @@ pub enum Outcome<T> {
     Failed(BackendError),
 }
 
+impl<T> Outcome<T> {
+    /// What warming asks of the runtime, for any slot: ask again after a pause, or, once
+    /// GitLab gave up, ask the backend why.
+    pub fn warming_effect(&self, slot: super::msg::Slot) -> Option<super::msg::Effect> {
+        use super::msg::{Effect, Timer};
+        match self {
+            Outcome::AskAgain { req, ms } => Some(Effect::After {
+                ms: *ms,
+                timer: Timer::AskAgain { slot, req: *req },
+            }),
+            Outcome::GaveUp => Some(Effect::Diagnose),
+            _ => None,
+        }
+    }
+}
+
 impl Tracker {
     pub fn start(&mut self, req: ReqId) {
         self.load = Load::Loading { req };

@@ -280,14 +280,6 @@ impl App {
         self.overlays.last()
     }
 
-    /// The confirmation or prompt on screen, if any.
-    pub fn dialog(&self) -> Option<&Overlay> {
-        self.overlays
-            .iter()
-            .rev()
-            .find(|o| matches!(o, Overlay::Confirm(_) | Overlay::Prompt { .. }))
-    }
-
     pub fn help_open(&self) -> bool {
         self.overlays.iter().any(|o| matches!(o, Overlay::Help))
     }

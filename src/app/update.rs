@@ -264,9 +264,7 @@ fn global_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) -> bool {
             None => notify(app, "This error has no web link.", NoticeKind::Error),
         },
         Action::Back => {
-            if app.view == View::Keys {
-                client_keys::close(app, fx);
-            }
+            client_keys::close(app, fx);
             app.view = match app.view {
                 View::Stack => View::Detail,
                 View::Keys | View::Settings => app.view_before,
@@ -278,9 +276,7 @@ fn global_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) -> bool {
             View::List => error_view::open_selected(app, fx),
             View::Detail => error_view::show_stack(app, fx),
             View::Stack | View::Keys | View::Settings => {
-                if app.view == View::Keys {
-                    client_keys::close(app, fx);
-                }
+                client_keys::close(app, fx);
                 app.view = View::List;
                 list::follow_selection(app, fx);
             }

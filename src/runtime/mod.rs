@@ -22,7 +22,6 @@ const TICK: Duration = Duration::from_millis(100);
 pub struct Core {
     pub app: App,
     exec: Executor,
-    tx: mpsc::UnboundedSender<Msg>,
     rx: mpsc::UnboundedReceiver<Msg>,
 }
 
@@ -32,8 +31,7 @@ impl Core {
         let (tx, rx) = mpsc::unbounded_channel::<Msg>();
         Core {
             app,
-            exec: Executor::new(backend, tx.clone()),
-            tx,
+            exec: Executor::new(backend, tx),
             rx,
         }
     }
@@ -70,11 +68,6 @@ impl Core {
 
     pub fn try_recv(&mut self) -> Option<Msg> {
         self.rx.try_recv().ok()
-    }
-
-    /// A sender, for messages from outside (tests, signals).
-    pub fn sender(&self) -> mpsc::UnboundedSender<Msg> {
-        self.tx.clone()
     }
 }
 
