@@ -85,18 +85,25 @@ fn skip_escape(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
             chars.next();
             skip_string(chars);
         }
-        Some(_) => {
+        Some(c) if ('\u{20}'..='\u{7e}').contains(c) => {
             // Two-character escape (ESC c, ESC 7, ESC ( B …): drop the next char too.
             chars.next();
         }
-        None => {}
+        // ESC ESC starts over; anything else is left for the caller to judge.
+        _ => {}
     }
 }
 
 fn skip_csi(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
-    // Parameters and intermediates, then one final byte in 0x40..=0x7e.
-    for c in chars.by_ref() {
-        if ('\u{40}'..='\u{7e}').contains(&c) {
+    // Parameters and intermediates (0x20..=0x3f), then one final byte in 0x40..=0x7e. Anything
+    // else ends the sequence unconsumed, as in a terminal: an ESC there starts a new sequence.
+    while let Some(&c) = chars.peek() {
+        if ('\u{20}'..='\u{3f}').contains(&c) {
+            chars.next();
+        } else {
+            if ('\u{40}'..='\u{7e}').contains(&c) {
+                chars.next();
+            }
             break;
         }
     }
@@ -171,13 +178,24 @@ pub fn wrap(s: &str, cells: usize) -> Vec<String> {
     let mut out = Vec::new();
     let mut line = String::new();
     let mut used = 0;
-    for word in s.split(' ') {
+    // Words end at a space that is a cluster of its own: a space carrying a combining mark
+    // belongs to the word.
+    let mut words: Vec<&str> = Vec::new();
+    let mut start = 0;
+    for (i, g) in s.grapheme_indices(true) {
+        if g == " " {
+            words.push(&s[start..i]);
+            start = i + 1;
+        }
+    }
+    words.push(&s[start..]);
+    for word in words {
         let ww = width(word);
-        if used > 0 && used + 1 + ww > cells {
+        if !line.is_empty() && used + 1 + ww > cells {
             out.push(std::mem::take(&mut line));
             used = 0;
         }
-        if used > 0 {
+        if !line.is_empty() {
             line.push(' ');
             used += 1;
         }
@@ -185,7 +203,7 @@ pub fn wrap(s: &str, cells: usize) -> Vec<String> {
             // A word longer than a line: hard-break it between grapheme clusters.
             for g in word.graphemes(true) {
                 let cw = width(g);
-                if used + cw > cells && used > 0 {
+                if used + cw > cells && !line.is_empty() {
                     out.push(std::mem::take(&mut line));
                     used = 0;
                 }
@@ -230,5 +248,136 @@ mod tests {
         assert_eq!(fit_right("42", 5), "   42");
         // Combining marks take no cell.
         assert_eq!(width(&fit("e\u{301}x", 4)), 4);
+    }
+    /// Random strings built from the pieces that break naive text code: wide and combining
+    /// characters, emoji sequences, flags, escape sequences, C1 controls, bidi and invisible marks.
+    fn hostile(rng: &mut fastrand::Rng) -> String {
+        const PIECES: &[&str] = &[
+            "a",
+            "Z",
+            "0",
+            " ",
+            "  ",
+            "-",
+            "日",
+            "本",
+            "é",
+            "e\u{301}",
+            "\u{301}",
+            "👩\u{200d}💻",
+            "🇩🇪",
+            "❤\u{fe0f}",
+            "\u{1b}[2J",
+            "\u{1b}]52;c;ZXZpbA==\u{7}",
+            "\u{1b}]8;;http://x\u{1b}\\",
+            "\u{1b}",
+            "\u{9b}31m",
+            "\u{9d}0;t\u{9c}",
+            "\u{85}",
+            "\u{202e}",
+            "\u{2066}",
+            "\u{61c}",
+            "\u{200b}",
+            "\u{feff}",
+            "\u{2028}",
+            "\n",
+            "\r\n",
+            "\t",
+            "\u{7}",
+            "\u{0}",
+            "\u{7f}",
+            "ﬁ",
+            "ｗｉｄｅ",
+            "x\u{1b}[",
+            "\u{1b}P1$r\u{1b}\\",
+        ];
+        let n = rng.usize(0..24);
+        (0..n).map(|_| PIECES[rng.usize(..PIECES.len())]).collect()
+    }
+
+    fn cases() -> impl Iterator<Item = (String, usize)> {
+        let mut rng = fastrand::Rng::with_seed(0x05ee_de11);
+        (0..4000).map(move |_| {
+            let s = hostile(&mut rng);
+            (s, rng.usize(0..40))
+        })
+    }
+
+    #[test]
+    fn property_sanitize_leaves_nothing_a_terminal_acts_on() {
+        for (s, _) in cases() {
+            let clean = sanitize(&s);
+            assert!(!clean.chars().any(is_unsafe), "{s:?} -> {clean:?}");
+            assert!(
+                !clean.contains("[2J") && !clean.contains("]52;") && !clean.contains("8;;http"),
+                "{s:?} -> {clean:?}"
+            );
+            assert_eq!(sanitize(&clean), clean, "idempotent for {s:?}");
+            for line in sanitize_lines(&s) {
+                assert!(!line.chars().any(is_unsafe), "{s:?} -> {line:?}");
+            }
+        }
+        // Text with nothing unsafe in it passes unchanged.
+        for safe in [
+            "plain ünïcödé 日本",
+            "e\u{301} 🇩🇪 ❤\u{fe0f}",
+            "ｗｉｄｅ  two  spaces",
+        ] {
+            assert_eq!(sanitize(safe), safe);
+        }
+    }
+
+    #[test]
+    fn property_truncate_fits_and_never_splits_a_grapheme() {
+        for (raw, max) in cases() {
+            let s = sanitize(&raw);
+            let t = truncate(&s, max);
+            assert!(width(&t) <= max, "{s:?} at {max} -> {t:?}");
+            if width(&s) <= max {
+                assert_eq!(t, s);
+                continue;
+            }
+            if max == 0 {
+                assert_eq!(t, "");
+                continue;
+            }
+            let kept = t.strip_suffix('…').expect("a cut string ends with …");
+            // What is kept is whole grapheme clusters from the start of the original.
+            let g_s: Vec<&str> = s.graphemes(true).collect();
+            let g_k: Vec<&str> = kept.graphemes(true).collect();
+            assert_eq!(&g_s[..g_k.len()], &g_k[..], "{s:?} at {max} -> {t:?}");
+            let f = fit(&s, max);
+            assert_eq!(width(&f), max, "fit pads to exactly {max}: {f:?}");
+            assert_eq!(width(&fit_right(&s, max)), max);
+        }
+    }
+
+    #[test]
+    fn property_wrap_fits_loses_nothing_and_never_splits_a_grapheme() {
+        for (raw, cells) in cases() {
+            let s = sanitize(&raw);
+            let cells = cells.max(1);
+            let lines = wrap(&s, cells);
+            assert!(!lines.is_empty());
+            for l in &lines {
+                // A line is only wider than asked when it holds one cluster wider than the line.
+                assert!(
+                    width(l) <= cells || l.graphemes(true).count() == 1,
+                    "{s:?} at {cells} -> {lines:?}"
+                );
+            }
+            // Only the spaces a line break replaced are gone; every cluster is there, in order.
+            let without = |x: &str| -> Vec<String> {
+                x.graphemes(true)
+                    .filter(|g| *g != " ")
+                    .map(str::to_string)
+                    .collect()
+            };
+            assert_eq!(
+                without(&lines.concat()),
+                without(&s),
+                "{s:?} at {cells} -> {lines:?}"
+            );
+        }
     }
 }

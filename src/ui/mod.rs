@@ -76,7 +76,7 @@ pub fn draw(f: &mut Frame, app: &App, ui: &mut UiState) {
         match o {
             Overlay::Help => help::draw(f, app),
             Overlay::Link(url) => draw_url_popup(f, url),
-            Overlay::Confirm(_) | Overlay::Prompt { .. } => modal::draw(f, o),
+            Overlay::Confirm(_) | Overlay::Prompt { .. } => modal::draw(f, o, app.questions.len()),
             Overlay::Search(_) => {}
         }
     }

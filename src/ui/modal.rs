@@ -8,7 +8,8 @@ use super::{centered, editor_spans, theme};
 use crate::app::state::{Confirm, Overlay};
 use crate::text::{sanitize, wrap};
 
-pub fn draw(f: &mut Frame, overlay: &Overlay) {
+/// `waiting` is how many questions queue behind this one; the border says so.
+pub fn draw(f: &mut Frame, overlay: &Overlay, waiting: usize) {
     let screen = f.area();
     let w = screen.width.min(76);
     let inner_w = (w.saturating_sub(4) as usize).max(1);
@@ -73,7 +74,12 @@ pub fn draw(f: &mut Frame, overlay: &Overlay) {
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(theme::focus_border())
-                .title(format!(" {} ", sanitize(&title))),
+                .title(format!(" {} ", sanitize(&title)))
+                .title_bottom(match waiting {
+                    0 => String::new(),
+                    1 => " 1 more question waits ".to_string(),
+                    n => format!(" {n} more questions wait "),
+                }),
         ),
         area,
     );

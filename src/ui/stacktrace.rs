@@ -93,16 +93,23 @@ pub fn lines(ev: &Event, opts: &StackOptions, w: usize) -> Vec<Line<'static>> {
             head.push(Span::raw(": "));
         }
         let value = sanitize(&ex.value);
-        let first_w = w.saturating_sub(crate::text::width(&ex.ty) + 2).max(10);
+        // The position and "unhandled" marks stay on the first line: the value wraps around them.
+        let position = (n > 1).then(|| format!("  ({} of {n})", n - i));
+        let unhandled = (ex.handled == Some(false)).then_some("  unhandled");
+        let marks = position.as_deref().map_or(0, crate::text::width)
+            + unhandled.map_or(0, crate::text::width);
+        let first_w = w
+            .saturating_sub(crate::text::width(&sanitize(&ex.ty)) + 2 + marks)
+            .max(10);
         let mut wrapped = wrap(&value, first_w).into_iter();
         if let Some(first) = wrapped.next().filter(|_| !ex.value.is_empty()) {
             head.push(Span::styled(first, theme::bold()));
         }
-        if n > 1 {
-            head.push(Span::styled(format!("  ({} of {n})", n - i), theme::dim()));
+        if let Some(p) = position {
+            head.push(Span::styled(p, theme::dim()));
         }
-        if ex.handled == Some(false) {
-            head.push(Span::styled("  unhandled", theme::error()));
+        if let Some(u) = unhandled {
+            head.push(Span::styled(u, theme::error()));
         }
         out.push(Line::from(head));
         for rest in wrapped {

@@ -598,3 +598,30 @@ fn the_tui_refuses_to_start_without_a_terminal() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("needs a terminal"), "{}", stderr(&o));
 }
+
+#[test]
+fn plain_http_to_another_host_needs_allow_http() {
+    // 0.0.0.0 is not a loopback address, yet on Linux connecting to it reaches this machine:
+    // it stands in for a remote server that speaks plain http.
+    let remote = demo_url().replace("127.0.0.1", "0.0.0.0");
+    assert_ne!(remote, demo_url(), "the demo server listens on 127.0.0.1");
+    let env = [
+        ("SENTRY_URL", remote.as_str()),
+        ("SENTRY_ORG", "demo"),
+        ("SENTRY_PROJECT", "demo"),
+        ("SENTRY_AUTH_TOKEN", "secret-token-xyz"),
+    ];
+    let refused = run(&["list", "--limit", "3"], &env);
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("--allow-http"),
+        "{}",
+        stderr(&refused)
+    );
+    assert!(stdout(&refused).is_empty());
+    assert!(!stderr(&refused).contains("secret-token-xyz"));
+    let allowed = run(&["list", "--limit", "3", "--allow-http", "--json"], &env);
+    assert!(allowed.status.success(), "{}", stderr(&allowed));
+    let rows: Value = serde_json::from_str(&stdout(&allowed)).expect("json");
+    assert_eq!(rows.as_array().map(Vec::len), Some(3));
+}

@@ -101,6 +101,53 @@ fn a_question_that_arrives_while_an_overlay_is_open_waits_and_a_key_answers_only
 }
 
 #[test]
+fn a_dialog_says_how_many_questions_wait_behind_it() {
+    let mut app = keys_app();
+    update(&mut app, key('R'));
+    let fx = update(&mut app, code(KeyCode::Enter));
+    let [Effect::CreateKey { req, .. }] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    let fx = update(
+        &mut app,
+        Msg::KeyCreated {
+            req: *req,
+            result: Ok(client_key("new")),
+        },
+    );
+    let Some(Effect::TestDsn { req: test, .. }) = fx.into_iter().nth(1) else {
+        panic!()
+    };
+    // The user asks to turn a key off; the rotation's question arrives behind that dialog.
+    update(&mut app, key('a'));
+    assert!(matches!(app.overlay(), Some(Overlay::Confirm(_))));
+    assert!(!render_text(&app).contains("more question"));
+    update(
+        &mut app,
+        Msg::DsnTested {
+            req: test,
+            key_id: "new".into(),
+            result: Ok("e1".into()),
+        },
+    );
+    assert!(
+        render_text(&app).contains("1 more question waits"),
+        "{}",
+        render_text(&app)
+    );
+    // Answering "no" to the shown dialog brings up the waiting one, and the count goes.
+    update(&mut app, key('n'));
+    assert!(matches!(
+        app.overlay(),
+        Some(Overlay::Confirm(Confirm {
+            on_yes: Confirmed::RotateDeleteOld,
+            ..
+        }))
+    ));
+    assert!(!render_text(&app).contains("more question"));
+}
+
+#[test]
 fn a_prompt_keeps_its_letters_when_a_question_arrives() {
     let mut app = keys_app();
     update(&mut app, key('n'));

@@ -12,7 +12,14 @@ struct Run {
     success: bool,
 }
 
-fn run_in_pty(env: &[(&str, &str)], keys: &[u8], wait_for: &str) -> Run {
+/// What the test does once the screen shows what it waits for.
+enum Then<'a> {
+    Type(&'a [u8]),
+    /// A signal sent with `kill -SIG pid`.
+    Signal(&'a str),
+}
+
+fn run_in_pty(env: &[(&str, &str)], then: Then<'_>, wait_for: &str) -> Run {
     let pty = native_pty_system();
     let pair = pty
         .openpty(PtySize {
@@ -51,8 +58,22 @@ fn run_in_pty(env: &[(&str, &str)], keys: &[u8], wait_for: &str) -> Run {
             Err(mpsc::RecvTimeoutError::Timeout) => {}
         }
         if !sent && String::from_utf8_lossy(&out).contains(wait_for) {
-            writer.write_all(keys).expect("keys");
-            writer.flush().expect("flush");
+            match then {
+                Then::Type(keys) => {
+                    writer.write_all(keys).expect("keys");
+                    writer.flush().expect("flush");
+                }
+                Then::Signal(sig) => {
+                    let pid = child.process_id().expect("pid");
+                    let ok = std::process::Command::new("kill")
+                        .arg(format!("-{sig}"))
+                        .arg(pid.to_string())
+                        .status()
+                        .expect("kill")
+                        .success();
+                    assert!(ok, "kill -{sig} {pid}");
+                }
+            }
             sent = true;
         }
         if let Ok(Some(_)) = child.try_wait() {
@@ -79,7 +100,7 @@ fn run_in_pty(env: &[(&str, &str)], keys: &[u8], wait_for: &str) -> Run {
 
 #[test]
 fn quits_on_q_and_restores_the_terminal() {
-    let r = run_in_pty(&[], b"q", "DEMO-");
+    let r = run_in_pty(&[], Then::Type(b"q"), "DEMO-");
     assert!(r.success, "{}", r.output);
     assert!(
         r.output.contains("\u{1b}[?1049h"),
@@ -98,7 +119,7 @@ fn quits_on_q_and_restores_the_terminal() {
 
 #[test]
 fn restores_the_terminal_on_panic() {
-    let r = run_in_pty(&[("ERRTUI_TEST_PANIC", "1")], b"", "\u{0}never");
+    let r = run_in_pty(&[("ERRTUI_TEST_PANIC", "1")], Then::Type(b""), "\u{0}never");
     assert!(!r.success);
     let entered = r
         .output
@@ -114,4 +135,25 @@ fn restores_the_terminal_on_panic() {
         r.output.contains("panicking on purpose"),
         "the panic message is visible after restore"
     );
+}
+
+#[test]
+fn every_stop_signal_restores_the_terminal_as_q_does() {
+    for sig in ["TERM", "HUP", "INT", "QUIT"] {
+        let r = run_in_pty(&[], Then::Signal(sig), "DEMO-");
+        let after_draw = &r.output[r.output.find("DEMO-").expect("drew the list")..];
+        assert!(
+            after_draw.contains("\u{1b}[?1049l"),
+            "SIG{sig}: left the alternate screen: {:?}",
+            r.output
+        );
+        assert!(
+            after_draw.contains("\u{1b}[?25h"),
+            "SIG{sig}: showed the cursor again"
+        );
+        assert!(
+            !after_draw.contains("panicked"),
+            "SIG{sig}: no panic: {after_draw:?}"
+        );
+    }
 }

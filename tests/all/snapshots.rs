@@ -1,4 +1,4 @@
-//! Each pane rendered into ratatui's TestBackend at 80×24 and 160×48, with a fixed clock.
+//! Each pane rendered into ratatui's TestBackend at 60×20, 80×24 and 160×48, with a fixed clock.
 
 use errtui::app::msg::Fetch;
 use errtui::app::state::Overlay;
@@ -17,8 +17,8 @@ fn render(app: &App) -> Terminal<TestBackend> {
     t
 }
 
-fn sizes() -> [(u16, u16); 2] {
-    [(80, 24), (160, 48)]
+fn sizes() -> [(u16, u16); 3] {
+    [(60, 20), (80, 24), (160, 48)]
 }
 
 fn snap(name: &str, app: &App) {
