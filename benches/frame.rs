@@ -71,7 +71,11 @@ fn main() {
                 cursor: None,
                 append: false,
             },
-            result: Ok(errtui::app::msg::Data::Page(Page { items, next: None })),
+            result: Ok(errtui::app::msg::Data::Page(Page {
+                items,
+                next: None,
+                total: None,
+            })),
         },
     );
     let loaded = rss_kib("VmRSS:");

@@ -126,16 +126,25 @@ pub enum Sort {
     FirstSeen,
     Events,
     Users,
+    /// GlitchTip's blend of event count and recency.
+    Priority,
 }
 
 impl Sort {
-    pub const ALL: [Sort; 4] = [Sort::LastSeen, Sort::FirstSeen, Sort::Events, Sort::Users];
+    pub const ALL: [Sort; 5] = [
+        Sort::LastSeen,
+        Sort::FirstSeen,
+        Sort::Events,
+        Sort::Users,
+        Sort::Priority,
+    ];
     pub fn as_str(self) -> &'static str {
         match self {
             Sort::LastSeen => "last_seen",
             Sort::FirstSeen => "first_seen",
             Sort::Events => "events",
             Sort::Users => "users",
+            Sort::Priority => "priority",
         }
     }
     pub fn label(self) -> &'static str {
@@ -144,6 +153,7 @@ impl Sort {
             Sort::FirstSeen => "first seen",
             Sort::Events => "events",
             Sort::Users => "users",
+            Sort::Priority => "priority",
         }
     }
     pub fn next(self) -> Sort {
@@ -183,6 +193,8 @@ pub struct Page<T> {
     pub items: Vec<T>,
     /// Cursor for the next page; `None` when this was the last one.
     pub next: Option<String>,
+    /// How many items match in all, when the server says (`X-Hits`).
+    pub total: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -272,6 +284,7 @@ pub struct RequestInfo {
 pub struct Event {
     pub id: String,
     pub title: Option<String>,
+    pub culprit: Option<String>,
     pub message: Option<String>,
     pub platform: Option<String>,
     pub date: Option<Timestamp>,
@@ -304,6 +317,10 @@ pub struct Capabilities {
     pub key_toggle: Option<String>,
     /// When the server already said its data cannot come (GitLab: tracking off), why.
     pub unavailable: Option<String>,
+    /// The server's version, when it says (GlitchTip does).
+    pub version: Option<String>,
+    /// Why a sort is missing, when one is.
+    pub sort_note: Option<String>,
 }
 
 impl Capabilities {
@@ -313,11 +330,73 @@ impl Capabilities {
             name,
             set_status: None,
             status_filters: StatusFilter::ALL.to_vec(),
-            sorts: Sort::ALL.to_vec(),
+            sorts: vec![Sort::LastSeen, Sort::FirstSeen, Sort::Events, Sort::Users],
             status_filter_note: None,
             keys_named: true,
             key_toggle: None,
             unavailable: None,
+            version: None,
+            sort_note: None,
+        }
+    }
+
+    /// GlitchTip: Sentry's API, without user counts or key toggling.
+    pub fn glitchtip(version: Option<String>) -> Capabilities {
+        Capabilities {
+            sorts: vec![Sort::LastSeen, Sort::FirstSeen, Sort::Events, Sort::Priority],
+            sort_note: Some(
+                "GlitchTip does not count users per error, so it cannot sort by users.".into(),
+            ),
+            key_toggle: Some(
+                "GlitchTip cannot turn a client key off: it neither stores nor checks an active state. Delete the key to stop it.".into(),
+            ),
+            version,
+            ..Capabilities::full("GlitchTip")
+        }
+    }
+
+    /// "GlitchTip 5.1", or just the name when the version is unknown.
+    pub fn server_label(&self) -> String {
+        match &self.version {
+            Some(v) => format!(
+                "{} {}",
+                self.name,
+                crate::text::truncate(&crate::text::sanitize(v), 24)
+            ),
+            None => self.name.to_string(),
+        }
+    }
+
+    /// Why `sort` is not offered, if it is not.
+    pub fn refuses_sort(&self, sort: Sort) -> Option<String> {
+        (!self.sorts.contains(&sort)).then(|| {
+            self.sort_note
+                .clone()
+                .unwrap_or_else(|| format!("{} cannot sort errors by {}.", self.name, sort.label()))
+        })
+    }
+}
+
+impl ErrorDetail {
+    /// Fills what the server left empty from its latest event (GlitchTip fills neither culprit,
+    /// releases nor platform on the error itself).
+    pub fn fill_from(&mut self, ev: &Event) {
+        let s = &mut self.summary;
+        if s.culprit.trim().is_empty()
+            && let Some(c) = ev.culprit.as_ref().filter(|c| !c.trim().is_empty())
+        {
+            s.culprit = c.clone();
+        }
+        if s.platform.as_deref().is_none_or(str::is_empty) {
+            s.platform = ev.platform.clone().filter(|p| !p.is_empty());
+        }
+        if self.last_release.is_none()
+            && let Some(r) = ev.release.as_ref().filter(|r| !r.is_empty())
+        {
+            self.last_release = Some(Release {
+                version: r.clone(),
+                date: None,
+            });
         }
     }
 }
@@ -333,6 +412,20 @@ pub struct TrackingSettings {
 }
 
 impl ClientKey {
+    /// On, or in a state the server does not report (which may well be on).
+    pub fn may_be_active(&self) -> bool {
+        self.active != Some(false)
+    }
+
+    /// "on", "off", or "unknown" when the server does not say.
+    pub fn active_word(&self) -> &'static str {
+        match self.active {
+            Some(true) => "on",
+            Some(false) => "off",
+            None => "unknown",
+        }
+    }
+
     /// The name a rotated key's successor gets when the user gives none.
     pub fn rotated_name(&self, today: chrono::NaiveDate) -> String {
         let base = self.name.as_deref().unwrap_or("Key");
@@ -347,7 +440,8 @@ pub struct ClientKey {
     /// The id the API addresses the key by (GitLab: a number; Sentry: the public key).
     pub id: String,
     pub name: Option<String>,
-    pub active: bool,
+    /// `None` when the server does not report it (GlitchTip).
+    pub active: Option<bool>,
     pub public_key: String,
     pub dsn: Option<String>,
     pub created: Option<Timestamp>,

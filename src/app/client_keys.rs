@@ -175,7 +175,7 @@ fn delete_key(app: &mut App) {
         return;
     }
     let Some(k) = selected_key(app) else { return };
-    let last = k.active && app.keys.active_count() == 1;
+    let last = k.may_be_active() && app.keys.active_count() == 1;
     ask(
         app,
         Overlay::Confirm(Confirm {
@@ -198,11 +198,18 @@ fn toggle_key(app: &mut App, fx: &mut Vec<Effect>) {
         return notify(app, &why, NoticeKind::Error);
     }
     let Some(k) = selected_key(app) else { return };
+    let Some(active) = k.active else {
+        return notify(
+            app,
+            "The server does not report whether this key is on, so errtui cannot turn it on or off.",
+            NoticeKind::Error,
+        );
+    };
     let on_yes = Confirmed::SetKeyActive {
         id: k.id.clone(),
-        active: !k.active,
+        active: !active,
     };
-    if !k.active {
+    if !active {
         // Turning a key on stops nothing: no question.
         return confirmed(app, on_yes, fx);
     }
@@ -369,11 +376,7 @@ pub fn key_deleted(app: &mut App, req: ReqId, id: &str, result: Result<ClientKey
 pub fn key_changed(app: &mut App, result: Result<ClientKey, BackendError>) {
     match result {
         Ok(k) => {
-            let text = format!(
-                "Key {} is now {}.",
-                key_label(&k),
-                if k.active { "on" } else { "off" }
-            );
+            let text = format!("Key {} is now {}.", key_label(&k), k.active_word());
             if let Some(slot) = app.keys.items.iter_mut().find(|x| x.id == k.id) {
                 *slot = k;
             }

@@ -157,6 +157,9 @@ pub fn detail_loaded(
             if let Some(p) = app.pending.get(id) {
                 d.summary.status = p.wanted.clone();
             }
+            if let Some(ev) = app.event.data.as_ref().filter(|_| app.event.is(id)) {
+                d.fill_from(ev);
+            }
             if let Some(item) = app.list.items.iter_mut().find(|e| e.id == id) {
                 item.count = d.summary.count;
                 item.user_count = d.summary.user_count;
@@ -182,6 +185,13 @@ pub fn event_loaded(
     let now = app.now;
     match app.event.track.accept(req, result, now, &mut app.next_req) {
         Outcome::Data(ev) => {
+            // What the error itself leaves empty (GlitchTip) comes from its latest event.
+            if app.detail.is(id)
+                && let Some(d) = app.detail.data.as_mut()
+            {
+                d.fill_from(&ev);
+                app.details.put(id.to_string(), d.clone());
+            }
             app.events.put(id.to_string(), ev.clone());
             app.event.data = Some(ev);
         }

@@ -138,6 +138,7 @@ pub fn loaded(
                     item.status = p.wanted.clone();
                 }
             }
+            app.list.total = page.total.or(if append { app.list.total } else { None });
             // A server that hands back the cursor it was asked for would loop.
             app.list.next = page.next.filter(|n| Some(n) != app.list.asked.as_ref());
             app.diagnosis = None;

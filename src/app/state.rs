@@ -14,6 +14,8 @@ use crate::model::{
 pub struct ListPane {
     pub items: Vec<ErrorSummary>,
     pub next: Option<String>,
+    /// How many errors match in all, when the server says (`X-Hits`).
+    pub total: Option<u64>,
     /// The cursor of the page being fetched, so a server that repeats it cannot loop.
     pub asked: Option<String>,
     pub track: Tracker,
@@ -56,7 +58,7 @@ impl KeysPane {
         self.items.get(self.selected)
     }
     pub fn active_count(&self) -> usize {
-        self.items.iter().filter(|k| k.active).count()
+        self.items.iter().filter(|k| k.may_be_active()).count()
     }
 }
 

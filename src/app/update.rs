@@ -73,7 +73,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             result,
         } => client_keys::dsn_tested(app, req, &key_id, result),
         Msg::SettingsChanged { req, result } => settings::changed(app, req, result, &mut fx),
-        Msg::Probed(caps) => on_probed(app, caps),
+        Msg::Probed(caps) => on_probed(app, caps, &mut fx),
         Msg::Diagnosed(text) => {
             app.diagnosis = Some(text.unwrap_or_else(|| {
                 "errtui could not find out why: the server gives no reason.".into()
@@ -161,9 +161,21 @@ fn on_loaded(
     }
 }
 
-fn on_probed(app: &mut App, caps: crate::model::Capabilities) {
+fn on_probed(app: &mut App, caps: crate::model::Capabilities, fx: &mut Vec<Effect>) {
     if !caps.status_filters.contains(&app.query.status) {
         app.query.status = caps.status_filters.first().copied().unwrap_or_default();
+    }
+    // The header names the server as it now knows it ("GlitchTip 5.1 · acme/app").
+    let (was, now) = (app.caps.server_label(), caps.server_label());
+    if was != now && app.source.starts_with(&was) {
+        app.source = format!("{now}{}", &app.source[was.len()..]);
+    }
+    // A sort this server lacks: back to the default, and the list asks again.
+    if let Some(why) = caps.refuses_sort(app.query.sort) {
+        app.query.sort = caps.sorts.first().copied().unwrap_or_default();
+        app.caps = caps.clone();
+        notify(app, &why, NoticeKind::Info);
+        list::load(app, false, fx);
     }
     // The server already said its data cannot come: say so now rather than poll for 20 s.
     if let Some(why) = caps.unavailable.clone()

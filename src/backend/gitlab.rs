@@ -273,6 +273,8 @@ impl GitlabBackend {
             keys_named: false,
             key_toggle: Some(KEY_TOGGLE.into()),
             unavailable: None,
+            version: None,
+            sort_note: Some("GitLab does not sort errors by users.".into()),
         }
     }
 
@@ -404,7 +406,7 @@ impl From<RawKey> for ClientKey {
                 other => other.to_string(),
             },
             name: None,
-            active: k.active,
+            active: Some(k.active),
             public_key: k.public_key,
             dsn: k.sentry_dsn,
             created: None,
@@ -502,7 +504,7 @@ impl Backend for GitlabBackend {
             Sort::LastSeen => "last_seen",
             Sort::FirstSeen => "first_seen",
             Sort::Events => "frequency",
-            Sort::Users => {
+            Sort::Users | Sort::Priority => {
                 return Err(BackendError::Unsupported(
                     "GitLab sorts only by last seen, first seen or events.".into(),
                 ));
@@ -525,7 +527,11 @@ impl Backend for GitlabBackend {
         } else {
             None
         };
-        Ok(Page { items, next })
+        Ok(Page {
+            items,
+            next,
+            total: None,
+        })
     }
 
     async fn detail(&self, id: &str) -> Result<ErrorDetail> {
@@ -604,6 +610,7 @@ impl Backend for GitlabBackend {
         Ok(Event {
             id: text(st, "issueId").unwrap_or_else(|| id.to_string()),
             title: None,
+            culprit: None,
             message: None,
             platform: None,
             date: parse_time(st["dateReceived"].as_str()),

@@ -25,6 +25,8 @@ pub mod limits {
     pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(3600);
     /// A page of errors, keys or projects, a settings answer, a GraphQL answer.
     pub const PAGE_BODY: usize = 8 * 1024 * 1024;
+    /// A public settings answer read to tell servers apart.
+    pub const SMALL_BODY: usize = 256 * 1024;
     /// One event (stack frames with context and local variables can be large).
     pub const EVENT_BODY: usize = 32 * 1024 * 1024;
     /// Pages followed in one loop (keys, the project-slug lookup, `list --limit`).
@@ -55,6 +57,10 @@ pub struct Op {
     pub retry: bool,
     /// The largest answer accepted, in bytes.
     pub max_body: usize,
+    /// Sent without the token (public routes such as GlitchTip's `/api/settings/`).
+    pub anonymous: bool,
+    /// One attempt only: no retry after a 5xx or a timeout.
+    pub once: bool,
 }
 
 impl Op {
@@ -65,6 +71,17 @@ impl Op {
             what: what.into(),
             retry: false,
             max_body: PAGE_BODY,
+            anonymous: false,
+            once: false,
+        }
+    }
+    /// A public probe: no token, one attempt, a small answer.
+    pub fn probe(what: impl Into<String>) -> Self {
+        Op {
+            anonymous: true,
+            once: true,
+            max_body: SMALL_BODY,
+            ..Op::new("no scope", "ask what the server is", what)
         }
     }
     /// Marks a POST that only reads (GraphQL queries) as safe to retry.
@@ -277,6 +294,9 @@ impl Http {
         let mut attempt = 0u32;
         let mut redirects = 0u32;
         let mut waited_for_rate_limit = false;
+        // A 5xx that comes back byte for byte the same is the server failing on this request,
+        // not a passing fault: it is not sent a third time.
+        let mut last_failure: Option<(u16, Vec<u8>)> = None;
         loop {
             attempt += 1;
             let mut req = self
@@ -284,14 +304,18 @@ impl Http {
                 .request(method.clone(), url.clone())
                 .timeout(self.timeout)
                 .query(&query);
-            req = match self.auth {
-                AuthStyle::Bearer => req.bearer_auth(self.token.expose()),
-                AuthStyle::PrivateToken => req.header("PRIVATE-TOKEN", self.token.expose()),
-            };
+            if !op.anonymous {
+                req = match self.auth {
+                    AuthStyle::Bearer => req.bearer_auth(self.token.expose()),
+                    AuthStyle::PrivateToken => req.header("PRIVATE-TOKEN", self.token.expose()),
+                };
+            }
             if let Some(b) = body {
                 req = req.json(b);
             }
-            tracing::debug!(%method, path, attempt, "request");
+            // The query string holds no secret (tokens travel in headers): logged so a 4xx on a
+            // parameter can be diagnosed from errtui's own log.
+            tracing::debug!(%method, path, query = %query_string(&query), attempt, "request");
             let outcome = match req.send().await {
                 Err(e) => Err(self.transport_error(&e)),
                 Ok(resp) if resp.status().is_redirection() => {
@@ -327,7 +351,17 @@ impl Http {
                         }),
                         Err(ReadError::Transport(e)) => Err(self.transport_error(&e)),
                         Ok(bytes) if status.is_success() => return Ok((bytes, headers)),
-                        Ok(bytes) => Err(self.status_error(status, &headers, &bytes, op, attempt)),
+                        Ok(bytes) => {
+                            let err = self.status_error(status, &headers, &bytes, op, attempt);
+                            if status.is_server_error() {
+                                let this = (status.as_u16(), bytes);
+                                if last_failure.as_ref() == Some(&this) {
+                                    return Err(same_failure(err));
+                                }
+                                last_failure = Some(this);
+                            }
+                            Err(err)
+                        }
                     }
                 }
             };
@@ -345,7 +379,7 @@ impl Http {
                     tokio::time::sleep(*wait).await;
                 }
                 BackendError::Server { .. } | BackendError::Timeout { .. }
-                    if idempotent && attempt <= GET_RETRIES =>
+                    if idempotent && !op.once && attempt <= GET_RETRIES =>
                 {
                     tokio::time::sleep(self.retry_base * 2u32.pow(attempt - 1)).await;
                 }
@@ -443,6 +477,29 @@ impl Http {
                 },
             },
         }
+    }
+}
+
+/// The request as logged: `a=1&b=two`, percent-encoded.
+fn query_string(query: &[(&str, String)]) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in query {
+        s.append_pair(k, v);
+    }
+    s.finish()
+}
+
+/// A 5xx answered twice the same way.
+fn same_failure(err: BackendError) -> BackendError {
+    match err {
+        BackendError::Server {
+            status, message, ..
+        } => BackendError::Server {
+            status,
+            tries: "the same way twice, so errtui stopped asking".into(),
+            message,
+        },
+        other => other,
     }
 }
 

@@ -58,7 +58,8 @@ pub(super) async fn keys(g: &Global, action: KeysAction, json: bool) -> Result<(
             let b = b()?;
             let keys = b.list_keys().await?;
             let key = find_key(&keys, &id)?;
-            let last_active = key.active && keys.iter().filter(|k| k.active).count() == 1;
+            let last_active =
+                key.may_be_active() && keys.iter().filter(|k| k.may_be_active()).count() == 1;
             if !yes {
                 confirm_delete(key, last_active)?;
             }

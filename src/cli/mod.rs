@@ -427,10 +427,11 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Some(Command::Show { id, json }) => {
             let b = backend_from(g)?;
-            let detail = patiently(b.as_ref(), || b.detail(&id)).await?;
+            let mut detail = patiently(b.as_ref(), || b.detail(&id)).await?;
             let event = patiently(b.as_ref(), || b.latest_event(&id))
                 .await
                 .map_err(|e| Failure::Fail(format!("could not load the latest event: {e}")))?;
+            detail.fill_from(&event);
             print(&if json {
                 show_json(&detail, &event)?
             } else {

@@ -51,7 +51,14 @@ pub(super) fn keys_table(keys: &[crate::model::ClientKey]) -> String {
             "{}  {}  {}  {}  {}  {}\n",
             fit(&id(k), id_w),
             fit(&name(k), name_w),
-            fit(if k.active { "yes" } else { "no" }, 6),
+            fit(
+                match k.active {
+                    Some(true) => "yes",
+                    Some(false) => "no",
+                    None => "?",
+                },
+                6
+            ),
             fit(&created, 10),
             fit(&crate::ui::format::rate_limit_text(k.rate_limit), 12),
             k.dsn.as_deref().map(sanitize).unwrap_or_else(|| "—".into())

@@ -71,11 +71,15 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             let mut cells = vec![
                 Cell::from(truncate(&name(k), name_w as usize)),
                 Cell::from(Span::styled(
-                    if k.active { "on" } else { "off" },
-                    if k.active {
-                        theme::status(&crate::model::Status::Resolved)
+                    if k.active.is_none() {
+                        "?"
                     } else {
-                        theme::dim()
+                        k.active_word()
+                    },
+                    match k.active {
+                        Some(true) => theme::status(&crate::model::Status::Resolved),
+                        Some(false) => theme::dim(),
+                        None => theme::level(&crate::model::Level::Warning),
                     },
                 )),
             ];
@@ -91,7 +95,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
                 theme::info(),
             )));
             let row = Row::new(cells);
-            if k.active {
+            if k.may_be_active() {
                 row
             } else {
                 row.style(theme::dim())
@@ -149,7 +153,14 @@ fn full(k: &ClientKey, w: usize) -> Vec<Line<'static>> {
         Line::from(Span::styled("─".repeat(w), theme::dim())),
         field("Name", name(k)),
         field("Id", sanitize(&k.id)),
-        field("Active", if k.active { "yes".into() } else { "no".into() }),
+        field(
+            "Active",
+            match k.active {
+                Some(true) => "yes".into(),
+                Some(false) => "no".into(),
+                None => "unknown: the server does not report it".into(),
+            },
+        ),
         field("Created", created(k)),
         field("Rate limit", super::format::rate_limit_text(k.rate_limit)),
         field("Public key", sanitize(&k.public_key)),

@@ -18,7 +18,15 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut UiStat
     let stale = super::stale_text(app, &app.list.track);
     let searching = app.list.searching && app.list.load().is_loading();
     let mut title = if total > 0 {
-        format!(" Errors {}/{}{} ", app.list.selected + 1, total, more)
+        match app.list.total.filter(|&t| t > total as u64) {
+            Some(all) => format!(
+                " Errors {}/{} of {} ",
+                app.list.selected + 1,
+                total,
+                super::format::grouped(all)
+            ),
+            None => format!(" Errors {}/{}{} ", app.list.selected + 1, total, more),
+        }
     } else {
         " Errors ".to_string()
     };

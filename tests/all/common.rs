@@ -73,6 +73,7 @@ fn frame(file: &str, func: &str, line: u32, in_app: bool, ctx: &[&str]) -> Frame
 
 pub fn event(id: &str) -> Event {
     Event {
+        culprit: None,
         id: format!("evt{id}"),
         title: Some("TypeError".into()),
         message: None,
@@ -182,6 +183,7 @@ pub fn loaded_app(w: u16, h: u16, n: usize) -> App {
             Ok(Page {
                 items: (0..n).map(summary).collect(),
                 next: None,
+                total: None,
             }),
         ),
     );

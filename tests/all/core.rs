@@ -29,7 +29,7 @@ fn client_key(id: &str) -> ClientKey {
     ClientKey {
         id: id.into(),
         name: Some(format!("Key {id}")),
-        active: true,
+        active: Some(true),
         public_key: format!("{id}pub"),
         dsn: Some(format!("https://{id}@o1.ingest.sentry.io/2")),
         created: None,
@@ -240,7 +240,15 @@ fn a_new_query_starts_at_the_first_row_and_a_refresh_keeps_the_selected_error() 
     let items: Vec<_> = (0..10).rev().map(summary).collect();
     update(
         &mut app,
-        list_loaded(req, false, Ok(Page { items, next: None })),
+        list_loaded(
+            req,
+            false,
+            Ok(Page {
+                items,
+                next: None,
+                total: None,
+            }),
+        ),
     );
     assert_eq!(app.list.selected, 0);
     // A refresh keeps the selected error where it moved.
@@ -256,7 +264,15 @@ fn a_new_query_starts_at_the_first_row_and_a_refresh_keeps_the_selected_error() 
     let items: Vec<_> = (0..10).map(summary).collect();
     update(
         &mut app,
-        list_loaded(req, false, Ok(Page { items, next: None })),
+        list_loaded(
+            req,
+            false,
+            Ok(Page {
+                items,
+                next: None,
+                total: None,
+            }),
+        ),
     );
     assert_eq!(app.selected().expect("row").id, id);
 }
@@ -503,6 +519,7 @@ impl Backend for Fake {
         Ok(Page {
             items: vec![summary(1), summary(2)],
             next: None,
+            total: None,
         })
     }
     async fn detail(&self, id: &str) -> errtui::backend::Result<ErrorDetail> {

@@ -96,10 +96,13 @@ async fn sentry_keys_list_create_toggle_delete() {
     );
     assert!(list[0].created.is_some());
     assert_eq!(list[2].dsn, None, "every dsn sub-field is optional");
-    assert!(!list[2].active);
+    assert_eq!(list[2].active, Some(false));
     let created = b.create_key(Some("Web 2026")).await.expect("created (201)");
     assert_eq!(created.id, "ddd");
-    assert!(!b.set_key_active("bbb", false).await.expect("put").active);
+    assert_eq!(
+        b.set_key_active("bbb", false).await.expect("put").active,
+        Some(false)
+    );
     let err = b.delete_key("aaa").await.expect_err("403");
     assert!(err.to_string().contains("project:admin"), "{err}");
     assert_eq!(
@@ -131,7 +134,7 @@ fn key(id: &str, active: bool) -> ClientKey {
     ClientKey {
         id: id.into(),
         name: Some(format!("Key {id}")),
-        active,
+        active: Some(active),
         public_key: format!("{id}0000000000000000"),
         dsn: Some(format!("https://{id}@o1.ingest.sentry.io/2")),
         created: None,

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use errtui::backend::sentry::SentryBackend;
+use errtui::backend::sentry::{Flavor, SentryBackend};
 use errtui::backend::{Backend, BackendError, Secret};
 use errtui::model::*;
 use serde_json::json;
@@ -19,6 +19,7 @@ fn backend(server: &MockServer, project: Option<&str>) -> SentryBackend {
         Secret::new(TOKEN, "SENTRY_AUTH_TOKEN"),
     )
     .expect("backend")
+    .with_flavor(Flavor::Sentry)
     .with_http(|h| {
         h.with_retry_base(Duration::from_millis(5))
             .with_timeout(Duration::from_millis(400))
@@ -275,17 +276,32 @@ async fn server_errors_are_retried_for_gets_then_reported() {
             ResponseTemplate::new(500)
                 .set_body_json(json!({"detail": "Internal Error", "errorId": "abc"})),
         )
-        .expect(3)
+        .expect(2)
         .mount(&server)
         .await;
     let err = backend(&server, Some("11"))
         .list(&ListQuery::default(), None, 100)
         .await
         .expect_err("500");
+    // The same answer twice is the server failing on this request: no third try.
     assert_eq!(
         err.to_string(),
-        "The server failed (HTTP 500) after 3 tries: Internal Error"
+        "The server failed (HTTP 500) the same way twice, so errtui stopped asking: Internal Error"
     );
+    // Different failures are passing faults: tried three times.
+    let server = MockServer::start().await;
+    for n in 0..3 {
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(503).set_body_string(format!("busy {n}")))
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+    }
+    let err = backend(&server, Some("11"))
+        .list(&ListQuery::default(), None, 100)
+        .await
+        .expect_err("503");
+    assert!(err.to_string().contains("after 3 tries"), "{err}");
 }
 
 #[tokio::test]

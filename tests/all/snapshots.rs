@@ -241,7 +241,7 @@ fn keys_fixture() -> Vec<errtui::model::ClientKey> {
         |id: &str, name: &str, active: bool, limit: Option<(u64, u64)>| errtui::model::ClientKey {
             id: id.into(),
             name: Some(name.into()),
-            active,
+            active: Some(active),
             public_key: id.into(),
             dsn: Some(format!("https://{id}@o4504.ingest.us.sentry.io/4505123")),
             created: Some(now() - chrono::Duration::days(40)),

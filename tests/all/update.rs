@@ -147,6 +147,7 @@ fn a_stale_list_answer_is_dropped() {
             Ok(Page {
                 items: vec![summary(9)],
                 next: None,
+                total: None,
             }),
         ),
     );
@@ -164,6 +165,7 @@ fn a_stale_list_answer_is_dropped() {
             Ok(Page {
                 items: vec![summary(7)],
                 next: None,
+                total: None,
             }),
         ),
     );
@@ -216,6 +218,7 @@ fn paging_loads_the_next_page_as_the_selection_nears_the_end() {
             Ok(Page {
                 items: (0..30).map(summary).collect(),
                 next: Some("0:30:0".into()),
+                total: None,
             }),
         ),
     );
@@ -242,6 +245,7 @@ fn paging_loads_the_next_page_as_the_selection_nears_the_end() {
             Ok(Page {
                 items: (30..40).map(summary).collect(),
                 next: None,
+                total: None,
             }),
         ),
     );
@@ -550,6 +554,7 @@ fn gitlab_warming_ends_when_data_arrives() {
             Ok(Page {
                 items: vec![summary(1)],
                 next: None,
+                total: None,
             }),
         ),
     );
