@@ -321,6 +321,8 @@ pub struct Capabilities {
     pub version: Option<String>,
     /// Why a sort is missing, when one is.
     pub sort_note: Option<String>,
+    /// The server counts the users an error reached (GlitchTip does not: its 0 means unknown).
+    pub user_counts: bool,
 }
 
 impl Capabilities {
@@ -337,6 +339,7 @@ impl Capabilities {
             unavailable: None,
             version: None,
             sort_note: None,
+            user_counts: true,
         }
     }
 
@@ -348,9 +351,10 @@ impl Capabilities {
                 "GlitchTip does not count users per error, so it cannot sort by users.".into(),
             ),
             key_toggle: Some(
-                "GlitchTip cannot turn a client key off: it neither stores nor checks an active state. Delete the key to stop it.".into(),
+                "GlitchTip cannot turn client keys on or off: it neither stores nor checks an active state, so every key works. Delete a key to stop it.".into(),
             ),
             version,
+            user_counts: false,
             ..Capabilities::full("GlitchTip")
         }
     }

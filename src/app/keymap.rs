@@ -231,11 +231,11 @@ pub fn lookup(ev: &KeyEvent, active: &[Ctx]) -> Option<Action> {
 }
 
 /// Footer hints for the given contexts: `(keys, word)`.
-pub fn hints(active: &[Ctx]) -> Vec<(&'static str, &'static str)> {
+pub fn hints(active: &[Ctx]) -> Vec<(Action, &'static str, &'static str)> {
     BINDINGS
         .iter()
         .filter(|b| !b.hint.is_empty() && applies(b, active))
-        .map(|b| (b.label, b.hint))
+        .map(|b| (b.action, b.label, b.hint))
         .collect()
 }
 

@@ -267,6 +267,17 @@ impl App {
         }
     }
 
+    /// Whether the server can do what `action` asks here; hints leave out what it cannot
+    /// (the key itself still explains why).
+    pub fn offers(&self, action: super::keymap::Action) -> bool {
+        use super::keymap::Action;
+        match action {
+            Action::ToggleActive if self.view == View::Keys => self.caps.key_toggle.is_none(),
+            Action::Resolve | Action::Ignore | Action::Unresolve => self.caps.set_status.is_none(),
+            _ => true,
+        }
+    }
+
     pub fn loading(&self) -> bool {
         self.list.load().is_loading()
             || self.keys.track.load.is_loading()

@@ -275,6 +275,7 @@ impl GitlabBackend {
             unavailable: None,
             version: None,
             sort_note: Some("GitLab does not sort errors by users.".into()),
+            user_counts: true,
         }
     }
 

@@ -54,6 +54,8 @@ pub(super) async fn keys(g: &Global, action: KeysAction, json: bool) -> Result<(
             }
         }
         KeysAction::Rotate { id, name, yes } => rotate(b()?.as_ref(), &id, name, yes, json).await,
+        KeysAction::Enable { id } => set_active(b()?.as_ref(), &id, true, true, json).await,
+        KeysAction::Disable { id, yes } => set_active(b()?.as_ref(), &id, false, yes, json).await,
         KeysAction::Delete { id, yes } => {
             let b = b()?;
             let keys = b.list_keys().await?;
@@ -61,7 +63,7 @@ pub(super) async fn keys(g: &Global, action: KeysAction, json: bool) -> Result<(
             let last_active =
                 key.may_be_active() && keys.iter().filter(|k| k.may_be_active()).count() == 1;
             if !yes {
-                confirm_delete(key, last_active)?;
+                confirm(key, last_active, Ask::Delete)?;
             }
             let deleted = b.delete_key(&key.id).await?;
             eprintln!(
@@ -76,6 +78,44 @@ pub(super) async fn keys(g: &Global, action: KeysAction, json: bool) -> Result<(
             }
         }
     }
+}
+
+/// Turns a key on or off; says it is done only when the server's answer shows it.
+async fn set_active(
+    b: &dyn Backend,
+    id: &str,
+    active: bool,
+    yes: bool,
+    json: bool,
+) -> Result<(), Failure> {
+    if let Some(why) = b.probe().await.key_toggle {
+        return Err(Failure::Fail(why));
+    }
+    let keys = b.list_keys().await?;
+    let key = find_key(&keys, id)?;
+    if key.active == Some(active) {
+        eprintln!(
+            "Client key {} is already {}.",
+            sanitize(&key.id),
+            key.active_word()
+        );
+    } else {
+        if !active && !yes {
+            let last = keys.iter().filter(|k| k.may_be_active()).count() == 1;
+            confirm(key, last, Ask::TurnOff)?;
+        }
+        let changed = b.set_key_active(&key.id, active).await?;
+        eprintln!(
+            "Client key {} is now {}.",
+            sanitize(&changed.id),
+            changed.active_word()
+        );
+        if json {
+            return print(&to_json(&changed)?);
+        }
+        return Ok(());
+    }
+    if json { print(&to_json(key)?) } else { Ok(()) }
 }
 
 fn find_key<'a>(
@@ -164,8 +204,18 @@ async fn rotate(
     }
 }
 
+#[derive(Clone, Copy)]
+enum Ask {
+    Delete,
+    TurnOff,
+}
+
 /// Asks on a terminal; refuses (usage error) when nobody can answer.
-fn confirm_delete(key: &crate::model::ClientKey, last_active: bool) -> Result<(), Failure> {
+fn confirm(key: &crate::model::ClientKey, last_active: bool, ask: Ask) -> Result<(), Failure> {
+    let (verb, gerund, not_done) = match ask {
+        Ask::Delete => ("Delete", "deleting", "Not deleted."),
+        Ask::TurnOff => ("Turn off", "turning off", "Not turned off."),
+    };
     use std::io::IsTerminal;
     let what = format!(
         "client key {} ({}{})",
@@ -178,7 +228,7 @@ fn confirm_delete(key: &crate::model::ClientKey, last_active: bool) -> Result<()
     );
     if !std::io::stdin().is_terminal() {
         return Err(Failure::Usage(format!(
-            "Not deleting {what} without confirmation: pass --yes to delete when not on a terminal."
+            "Not {gerund} {what} without confirmation: pass --yes when not on a terminal."
         )));
     }
     let mut err = std::io::stderr().lock();
@@ -190,7 +240,7 @@ fn confirm_delete(key: &crate::model::ClientKey, last_active: bool) -> Result<()
     }
     let _ = write!(
         err,
-        "Delete {what}? Applications using its DSN will stop reporting. Type 'yes' to delete: "
+        "{verb} {what}? Applications using its DSN will stop reporting. Type 'yes' to go on: "
     );
     let _ = err.flush();
     let mut answer = String::new();
@@ -200,6 +250,6 @@ fn confirm_delete(key: &crate::model::ClientKey, last_active: bool) -> Result<()
     if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
         Ok(())
     } else {
-        Err(Failure::Fail("Not deleted.".into()))
+        Err(Failure::Fail(not_done.into()))
     }
 }

@@ -173,6 +173,15 @@ pub enum KeysAction {
     },
     /// Send one test event through a DSN and say whether it arrived
     Test { dsn: String },
+    /// Turn a key on (Sentry, GitLab-style servers; GlitchTip cannot)
+    Enable { id: String },
+    /// Turn a key off: its applications stop reporting. Asks on a terminal, needs --yes otherwise
+    Disable {
+        id: String,
+        /// Turn off without asking
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -183,6 +192,17 @@ pub struct DemoArgs {
     /// Delay every response by this many milliseconds
     #[arg(long, default_value_t = 0)]
     pub latency: u64,
+    /// Which server the demo behaves like
+    #[arg(long, value_enum, default_value_t = FlavorArg::Sentry)]
+    pub flavor: FlavorArg,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FlavorArg {
+    #[default]
+    Sentry,
+    /// GlitchTip 5.1, with each of its differences from Sentry
+    Glitchtip,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -316,6 +336,10 @@ async fn start_demo(args: &DemoArgs, port: u16) -> Result<demo::DemoServer, Stri
         port,
         errors: args.errors,
         latency: Duration::from_millis(args.latency),
+        flavor: match args.flavor {
+            FlavorArg::Sentry => demo::DemoFlavor::Sentry,
+            FlavorArg::Glitchtip => demo::DemoFlavor::Glitchtip,
+        },
     })
     .await
 }
@@ -422,7 +446,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             print(&if json {
                 to_json(&items)?
             } else {
-                table(&items, chrono::Utc::now())
+                table(&items, chrono::Utc::now(), b.capabilities().user_counts)
             })
         }
         Some(Command::Show { id, json }) => {
@@ -435,7 +459,12 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             print(&if json {
                 show_json(&detail, &event)?
             } else {
-                show_text(&detail, &event, chrono::Utc::now())
+                show_text(
+                    &detail,
+                    &event,
+                    chrono::Utc::now(),
+                    b.capabilities().user_counts,
+                )
             })
         }
         Some(Command::Resolve { ids }) => change(g, &ids, Status::Resolved).await,

@@ -68,7 +68,13 @@ pub(super) fn keys_table(keys: &[crate::model::ClientKey]) -> String {
 }
 
 /// An aligned table; every server string sanitised; wide characters keep columns aligned.
-pub fn table(items: &[ErrorSummary], now: chrono::DateTime<chrono::Utc>) -> String {
+/// `users_counted`: false when the server does not count users (GlitchTip), so its 0 shows as
+/// unknown rather than as none.
+pub fn table(
+    items: &[ErrorSummary],
+    now: chrono::DateTime<chrono::Utc>,
+    users_counted: bool,
+) -> String {
     if items.is_empty() {
         return "No errors found.\n".into();
     }
@@ -108,7 +114,14 @@ pub fn table(items: &[ErrorSummary], now: chrono::DateTime<chrono::Utc>) -> Stri
             fit(&sanitize(e.level.as_str()), 7),
             fit(&sanitize(e.status.as_str()), 10),
             fit_right(&e.count.to_string(), 8),
-            fit_right(&e.user_count.to_string(), 7),
+            fit_right(
+                &if users_counted {
+                    e.user_count.to_string()
+                } else {
+                    "—".into()
+                },
+                7
+            ),
             fit(&seen, 9),
             sanitize(&e.title)
         ));
@@ -145,6 +158,7 @@ pub(super) fn show_text(
     d: &crate::model::ErrorDetail,
     ev: &crate::model::Event,
     now: chrono::DateTime<chrono::Utc>,
+    users_counted: bool,
 ) -> String {
     use crate::ui::format::{ago_long, grouped};
     let s = &d.summary;
@@ -156,7 +170,14 @@ pub(super) fn show_text(
     line("Status", sanitize(s.status.as_str()));
     line("Level", sanitize(s.level.as_str()));
     line("Events", grouped(s.count));
-    line("Users", grouped(s.user_count));
+    line(
+        "Users",
+        if users_counted {
+            grouped(s.user_count)
+        } else {
+            "— (not counted by this server)".into()
+        },
+    );
     line("First seen", ago_long(now, s.first_seen));
     line("Last seen", ago_long(now, s.last_seen));
     if let Some(r) = &d.first_release {

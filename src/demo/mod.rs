@@ -3,6 +3,7 @@
 
 pub mod data;
 mod gitlab_api;
+mod glitchtip;
 mod ingest;
 mod sentry_api;
 
@@ -18,11 +19,21 @@ use axum::response::{IntoResponse, Response};
 
 use data::{Dataset, ParsedQuery};
 
+/// Which server the demo's Sentry-shaped API behaves like.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DemoFlavor {
+    #[default]
+    Sentry,
+    /// GlitchTip 5.1, with each of its differences from Sentry.
+    Glitchtip,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct DemoOptions {
     pub port: u16,
     pub errors: usize,
     pub latency: Duration,
+    pub flavor: DemoFlavor,
 }
 
 pub struct DemoServer {
@@ -50,6 +61,7 @@ pub(crate) struct Shared {
     pub order_cache: Mutex<Option<CachedOrder>>,
     pub gitlab: Mutex<gitlab_api::GitlabDemo>,
     pub sentry_keys: Mutex<Vec<sentry_api::SentryKey>>,
+    pub glitchtip: bool,
 }
 
 pub(crate) type AppState = Arc<Shared>;
@@ -73,6 +85,7 @@ pub async fn start(opts: DemoOptions) -> Result<DemoServer, String> {
         order_cache: Mutex::new(None),
         gitlab: Mutex::new(gitlab_api::GitlabDemo::new()),
         sentry_keys: Mutex::new(vec![sentry_api::SentryKey::new("Default")]),
+        glitchtip: opts.flavor == DemoFlavor::Glitchtip,
     });
     let app = router(state);
     let handle = tokio::spawn(async move {
@@ -96,8 +109,12 @@ async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Respon
     if !state.latency.is_zero() {
         tokio::time::sleep(state.latency).await;
     }
-    // Envelopes authenticate with their DSN's public key, not a token.
+    // Envelopes authenticate with their DSN's public key, not a token; GlitchTip's public
+    // settings need none.
     let path = req.uri().path();
+    if state.glitchtip && path == "/api/settings/" {
+        return glitchtip::settings();
+    }
     if path.starts_with("/api/") && !path.ends_with("/envelope/") {
         let auth = req
             .headers()

@@ -12,7 +12,7 @@ use axum::routing::get;
 use serde_json::{Value, json};
 
 use super::data::{Dataset, ORG, PROJECT, PROJECT_ID, ParsedQuery};
-use super::{AppState, lock};
+use super::{AppState, glitchtip, lock};
 use crate::model::Status;
 
 pub fn routes() -> Router<AppState> {
@@ -71,7 +71,15 @@ impl SentryKey {
         }
     }
 
-    fn json(&self, base_url: &str) -> Value {
+    fn json(&self, base_url: &str, glitchtip: bool) -> Value {
+        let mut v = self.sentry_json(base_url);
+        if glitchtip {
+            glitchtip::reshape_key(&mut v);
+        }
+        v
+    }
+
+    fn sentry_json(&self, base_url: &str) -> Value {
         let host = base_url.trim_start_matches("http://");
         let dsn = |path: &str| format!("http://{}@{host}{path}", self.public);
         json!({
@@ -111,10 +119,14 @@ async fn list_keys(
     }
     let keys = lock(&s.sentry_keys);
     // Newest first, as Sentry lists them.
-    let items: Vec<Value> = keys.iter().rev().map(|k| k.json(&s.base_url)).collect();
+    let items: Vec<Value> = keys
+        .iter()
+        .rev()
+        .map(|k| k.json(&s.base_url, s.glitchtip))
+        .collect();
     let mut headers = HeaderMap::new();
     let base = format!(
-        "{}/api/0/projects/{ORG}/{PROJECT}/keys/?&cursor=",
+        "{}/api/0/projects/{ORG}/{PROJECT}/keys/?cursor=",
         s.base_url
     );
     let link = format!(
@@ -122,6 +134,9 @@ async fn list_keys(
     );
     if let Ok(v) = HeaderValue::from_str(&link) {
         headers.insert("link", v);
+    }
+    if s.glitchtip {
+        glitchtip::wrap_link(&mut headers);
     }
     (headers, Json(Value::Array(items))).into_response()
 }
@@ -134,10 +149,15 @@ async fn create_key(
     if !keys_project_ok(&org, &project) {
         return not_found();
     }
-    let name = body
+    let given = body
         .as_ref()
         .and_then(|b| b.0.get("name"))
-        .and_then(Value::as_str)
+        .and_then(Value::as_str);
+    // GlitchTip stores the name NOT NULL: a key without one is a 500.
+    if s.glitchtip && given.is_none() {
+        return glitchtip::server_error();
+    }
+    let name = given
         .filter(|n| !n.trim().is_empty())
         .unwrap_or("Default")
         .to_string();
@@ -151,7 +171,7 @@ async fn create_key(
     {
         key.rate_limit = Some((c, w));
     }
-    let json = key.json(&s.base_url);
+    let json = key.json(&s.base_url, s.glitchtip);
     lock(&s.sentry_keys).push(key);
     (StatusCode::CREATED, Json(json)).into_response()
 }
@@ -164,7 +184,7 @@ async fn get_key(
         return not_found();
     }
     match lock(&s.sentry_keys).iter().find(|k| k.public == key_id) {
-        Some(k) => Json(k.json(&s.base_url)).into_response(),
+        Some(k) => Json(k.json(&s.base_url, s.glitchtip)).into_response(),
         None => not_found(),
     }
 }
@@ -181,13 +201,17 @@ async fn update_key(
     let Some(k) = keys.iter_mut().find(|k| k.public == key_id) else {
         return not_found();
     };
+    // GlitchTip answers with the key as it was: the payload is not applied.
+    if s.glitchtip {
+        return Json(k.json(&s.base_url, true)).into_response();
+    }
     if let Some(a) = body.get("isActive").and_then(Value::as_bool) {
         k.active = a;
     }
     if let Some(n) = body.get("name").and_then(Value::as_str) {
         k.name = n.to_string();
     }
-    Json(k.json(&s.base_url)).into_response()
+    Json(k.json(&s.base_url, s.glitchtip)).into_response()
 }
 
 async fn delete_key(
@@ -254,6 +278,14 @@ async fn org_list(
         return not_found();
     }
     let ps = params(&raw);
+    if s.glitchtip {
+        if let Some(refused) = glitchtip::refuse_list(&ps) {
+            return refused;
+        }
+        if glitchtip::lists_nothing(&ps) {
+            return list_response(&s, &ps, "/api/0/organizations/demo/issues/", true);
+        }
+    }
     for (k, v) in &ps {
         if k == "project" && v != "-1" && v != PROJECT_ID {
             if v.parse::<i64>().is_err() {
@@ -299,16 +331,26 @@ pub(super) fn ordered(s: &AppState, data: &Dataset, q: &ParsedQuery, sort: &str)
         .filter(|&i| data.matches(i, q))
         .map(|i| i as u32)
         .collect();
+    // Sentry's names, and GlitchTip's (`-` first for newest or largest first).
+    let ascending = matches!(sort, "last_seen" | "first_seen" | "count" | "priority");
     let key = |i: &u32| {
         let it = &data.issues[*i as usize];
-        match sort {
-            "new" => it.first_seen as u64,
-            "freq" => it.count,
+        match sort.trim_start_matches('-') {
+            "new" | "first_seen" => it.first_seen as u64,
+            "freq" | "count" => it.count,
             "user" => it.users,
+            // GlitchTip's priority: log10(count) + last_seen / 300000.
+            "priority" => {
+                ((it.count.max(1) as f64).log10() * 1e6 + it.last_seen as f64 / 300000.0 * 1e6)
+                    as u64
+            }
             _ => it.last_seen as u64,
         }
     };
     order.sort_by(|a, b| key(b).cmp(&key(a)).then(b.cmp(a)));
+    if ascending {
+        order.reverse();
+    }
     let order = Arc::new(order);
     *cache = Some((q.clone(), sort.to_string(), data.version, order.clone()));
     order
@@ -342,7 +384,7 @@ fn list_response(s: &AppState, ps: &[(String, String)], path: &str, empty: bool)
         .get(offset.min(order.len())..end)
         .unwrap_or(&[])
         .iter()
-        .map(|&i| data.issue_json(i as usize, &s.base_url, false))
+        .map(|&i| issue_json(s, &data, i as usize, false))
         .collect();
     let kept: Vec<String> = ps
         .iter()
@@ -369,6 +411,9 @@ fn list_response(s: &AppState, ps: &[(String, String)], path: &str, empty: bool)
     }
     headers.insert("x-hits", HeaderValue::from(order.len()));
     headers.insert("x-max-hits", HeaderValue::from(order.len().max(1000)));
+    if s.glitchtip {
+        glitchtip::wrap_link(&mut headers);
+    }
     (headers, Json(Value::Array(items))).into_response()
 }
 
@@ -388,15 +433,39 @@ fn with_issue(
     }
 }
 
+/// An issue in the shape of the server the demo plays.
+fn issue_json(s: &AppState, d: &Dataset, i: usize, detailed: bool) -> Value {
+    let mut v = d.issue_json(i, &s.base_url, detailed);
+    if s.glitchtip {
+        glitchtip::reshape_issue(&mut v, &s.base_url);
+    }
+    v
+}
+
+fn event_json(s: &AppState, d: &Dataset, i: usize) -> Value {
+    let mut v = d.event_json(i);
+    if s.glitchtip {
+        glitchtip::reshape_event(&mut v);
+    }
+    v
+}
+
 async fn org_issue(State(s): State<AppState>, Path((org, id)): Path<(String, String)>) -> Response {
+    // GlitchTip has only a PUT there.
+    if s.glitchtip {
+        return glitchtip::method_not_allowed();
+    }
     with_issue(&s, Some(&org), &id, |d, i| {
-        Json(d.issue_json(i, &s.base_url, true)).into_response()
+        Json(issue_json(&s, d, i, true)).into_response()
     })
 }
 
 async fn issue(State(s): State<AppState>, Path(id): Path<String>) -> Response {
+    if s.glitchtip && !glitchtip::is_number(&id) {
+        return glitchtip::web_app();
+    }
     with_issue(&s, None, &id, |d, i| {
-        Json(d.issue_json(i, &s.base_url, true)).into_response()
+        Json(issue_json(&s, d, i, true)).into_response()
     })
 }
 
@@ -404,13 +473,22 @@ async fn org_latest(
     State(s): State<AppState>,
     Path((org, id)): Path<(String, String)>,
 ) -> Response {
+    // GlitchTip has no such route: the web app's catch-all answers.
+    if s.glitchtip {
+        return glitchtip::web_app();
+    }
     with_issue(&s, Some(&org), &id, |d, i| {
-        Json(d.event_json(i)).into_response()
+        Json(event_json(&s, d, i)).into_response()
     })
 }
 
 async fn latest(State(s): State<AppState>, Path(id): Path<String>) -> Response {
-    with_issue(&s, None, &id, |d, i| Json(d.event_json(i)).into_response())
+    if s.glitchtip && !glitchtip::is_number(&id) {
+        return glitchtip::web_app();
+    }
+    with_issue(&s, None, &id, |d, i| {
+        Json(event_json(&s, d, i)).into_response()
+    })
 }
 
 /// Reads `{"status": ...}`; answers with the status to store or a DRF-style 400.
@@ -437,13 +515,16 @@ async fn org_put(
     Path((org, id)): Path<(String, String)>,
     Json(body): Json<Value>,
 ) -> Response {
+    if s.glitchtip && !glitchtip::is_number(&id) {
+        return glitchtip::csrf_refused();
+    }
     let status = match requested_status(&body) {
         Ok(st) => st,
         Err(r) => return *r,
     };
     with_issue(&s, Some(&org), &id, |d, i| {
         apply(d, i, status);
-        Json(d.issue_json(i, &s.base_url, true)).into_response()
+        Json(issue_json(&s, d, i, true)).into_response()
     })
 }
 
@@ -452,13 +533,16 @@ async fn put_issue(
     Path(id): Path<String>,
     Json(body): Json<Value>,
 ) -> Response {
+    if s.glitchtip && !glitchtip::is_number(&id) {
+        return glitchtip::csrf_refused();
+    }
     let status = match requested_status(&body) {
         Ok(st) => st,
         Err(r) => return *r,
     };
     with_issue(&s, None, &id, |d, i| {
         apply(d, i, status);
-        Json(d.issue_json(i, &s.base_url, true)).into_response()
+        Json(issue_json(&s, d, i, true)).into_response()
     })
 }
 

@@ -81,7 +81,15 @@ fn lines(app: &App, s: &ErrorSummary, w: usize) -> Vec<Line<'static>> {
     ]));
     out.push(field(
         "Events",
-        format!("{}   Users {}", grouped(s.count), grouped(s.user_count)),
+        format!(
+            "{}   Users {}",
+            grouped(s.count),
+            if app.caps.user_counts {
+                grouped(s.user_count)
+            } else {
+                "— (not counted by this server)".into()
+            }
+        ),
     ));
     out.push(field("First seen", ago_long(app.now, s.first_seen)));
     out.push(field("Last seen", ago_long(app.now, s.last_seen)));

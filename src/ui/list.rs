@@ -146,7 +146,14 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut UiStat
                 Cell::from(Span::styled(sanitize(&e.short_id), theme::dim())),
                 Cell::from(Line::from(spans)),
                 Cell::from(Line::from(compact(e.count)).right_aligned()),
-                Cell::from(Line::from(compact(e.user_count)).right_aligned()),
+                Cell::from(
+                    Line::from(if app.caps.user_counts {
+                        compact(e.user_count)
+                    } else {
+                        "—".into()
+                    })
+                    .right_aligned(),
+                ),
                 Cell::from(ago_short(app.now, e.last_seen)),
                 Cell::from(Span::styled(status_text, theme::status(&e.status))),
             ]);

@@ -156,7 +156,10 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect) {
 fn draw_footer(f: &mut Frame, app: &App, area: Rect) {
     let mut spans = Vec::new();
     let mut used = 0;
-    for (keys, word) in keymap::hints(&app.contexts()) {
+    for (_, keys, word) in keymap::hints(&app.contexts())
+        .into_iter()
+        .filter(|(action, ..)| app.offers(*action))
+    {
         let w = width(keys) + width(word) + 3;
         if used + w > area.width as usize {
             break;
