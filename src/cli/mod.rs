@@ -220,7 +220,10 @@ pub enum SortArg {
     #[value(name = "first_seen", alias = "first-seen")]
     FirstSeen,
     Events,
+    /// Not on GlitchTip (it counts no users) nor GitLab
     Users,
+    /// GlitchTip's blend of events and recency
+    Priority,
 }
 
 impl From<StatusArg> for StatusFilter {
@@ -241,6 +244,7 @@ impl From<SortArg> for Sort {
             SortArg::FirstSeen => Sort::FirstSeen,
             SortArg::Events => Sort::Events,
             SortArg::Users => Sort::Users,
+            SortArg::Priority => Sort::Priority,
         }
     }
 }

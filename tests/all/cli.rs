@@ -9,12 +9,17 @@ const BIN: &str = env!("CARGO_BIN_EXE_errtui");
 
 /// A demo server on a thread of its own, alive for the rest of the test run.
 fn spawn_demo(errors: usize) -> String {
+    spawn_flavor(errors, errtui::demo::DemoFlavor::Sentry)
+}
+
+fn spawn_flavor(errors: usize, flavor: errtui::demo::DemoFlavor) -> String {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Runtime::new().expect("runtime");
         rt.block_on(async {
             let opts = errtui::demo::DemoOptions {
                 errors,
+                flavor,
                 ..Default::default()
             };
             let server = errtui::demo::start(opts).await.expect("demo server");
@@ -624,4 +629,151 @@ fn plain_http_to_another_host_needs_allow_http() {
     assert!(allowed.status.success(), "{}", stderr(&allowed));
     let rows: Value = serde_json::from_str(&stdout(&allowed)).expect("json");
     assert_eq!(rows.as_array().map(Vec::len), Some(3));
+}
+
+fn at(url: &str, args: &[&str]) -> Output {
+    run(
+        args,
+        &[
+            ("SENTRY_URL", url),
+            ("SENTRY_ORG", "demo"),
+            ("SENTRY_PROJECT", "demo"),
+            ("SENTRY_AUTH_TOKEN", "gt-secret-token"),
+        ],
+    )
+}
+
+fn json_of(o: &Output) -> Value {
+    assert!(o.status.success(), "{}", stderr(o));
+    serde_json::from_str(&stdout(o)).expect("json")
+}
+
+#[test]
+fn glitchtip_list_show_resolve_from_the_command_line() {
+    let url = spawn_flavor(260, errtui::demo::DemoFlavor::Glitchtip);
+    let mut counts = Vec::new();
+    for status in ["unresolved", "resolved", "ignored", "all"] {
+        let rows = json_of(&at(
+            &url,
+            &["list", "--json", "--status", status, "--limit", "5000"],
+        ));
+        counts.push(rows.as_array().map(Vec::len).unwrap_or(0));
+    }
+    assert!(counts[3] > 100, "paged past 100: {counts:?}");
+    assert_eq!(counts[0] + counts[1] + counts[2], counts[3], "{counts:?}");
+    for sort in ["last_seen", "first-seen", "events", "priority"] {
+        let o = at(&url, &["list", "--sort", sort, "--limit", "3"]);
+        assert!(o.status.success(), "{sort}: {}", stderr(&o));
+    }
+    let o = at(&url, &["list", "--sort", "users"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("does not count users"),
+        "{}",
+        stderr(&o)
+    );
+    // The table shows the id `show` takes; users are unknown, not zero.
+    let table = stdout(&at(&url, &["list", "--limit", "2"]));
+    let id = table
+        .lines()
+        .nth(1)
+        .and_then(|l| l.split_whitespace().next())
+        .expect("id")
+        .to_string();
+    assert!(
+        table.lines().nth(1).is_some_and(|l| l.contains('—')),
+        "{table}"
+    );
+    let shown = json_of(&at(&url, &["show", &id, "--json"]));
+    assert!(
+        !shown["culprit"].as_str().unwrap_or("").is_empty(),
+        "{shown}"
+    );
+    assert!(
+        shown["url"]
+            .as_str()
+            .unwrap_or("")
+            .ends_with(&format!("/demo/issues/{id}"))
+    );
+    let short = shown["short_id"].as_str().expect("short id").to_string();
+    let text = stdout(&at(&url, &["show", &short]));
+    assert!(text.contains("not counted"), "{text}");
+    let o = at(&url, &["resolve", &short]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("now resolved") || stderr(&o).contains("now resolved"));
+    let again = json_of(&at(&url, &["show", &id, "--json"]));
+    assert_eq!(again["status"], "resolved");
+    // Without a project: the whole organization.
+    let org = run(
+        &["list", "--json", "--limit", "5"],
+        &[
+            ("SENTRY_URL", url.as_str()),
+            ("SENTRY_ORG", "demo"),
+            ("SENTRY_AUTH_TOKEN", "t"),
+        ],
+    );
+    assert_eq!(json_of(&org).as_array().map(Vec::len), Some(5));
+}
+
+#[test]
+fn keys_create_and_toggle_are_honest_on_both_flavours() {
+    let gt = spawn_flavor(0, errtui::demo::DemoFlavor::Glitchtip);
+    let created = json_of(&at(&gt, &["keys", "create", "--json"]));
+    assert!(
+        created["name"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("errtui 20")),
+        "{created}"
+    );
+    assert!(created["active"].is_null(), "unknown, not on: {created}");
+    let id = created["id"].as_str().expect("id").to_string();
+    for action in ["enable", "disable"] {
+        let o = at(
+            &gt,
+            &["keys", action, &id, "--yes"][..if action == "enable" { 3 } else { 4 }],
+        );
+        assert_eq!(o.status.code(), Some(1), "{action}");
+        assert!(
+            stderr(&o).contains("cannot turn client keys"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    let sentry = spawn_demo(0);
+    let key = json_of(&at(&sentry, &["keys", "list", "--json"]))[0]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let o = at(&sentry, &["keys", "disable", &key]);
+    assert_eq!(o.status.code(), Some(2), "asks first: {}", stderr(&o));
+    let off = json_of(&at(&sentry, &["keys", "disable", &key, "--yes", "--json"]));
+    assert_eq!(off["active"], false);
+    let listed = json_of(&at(&sentry, &["keys", "list", "--json"]));
+    assert_eq!(listed[0]["active"], false, "the server says so");
+    let on = json_of(&at(&sentry, &["keys", "enable", &key, "--json"]));
+    assert_eq!(on["active"], true);
+}
+
+#[test]
+fn the_log_file_holds_query_strings_and_no_token() {
+    let gt = spawn_flavor(0, errtui::demo::DemoFlavor::Glitchtip);
+    let dir = tempfile::tempdir().expect("dir");
+    let log = dir.path().join("errtui.log");
+    let o = at(
+        &gt,
+        &[
+            "list",
+            "--sort",
+            "events",
+            "--limit",
+            "3",
+            "--log-file",
+            log.to_str().expect("path"),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&log).expect("log");
+    assert!(text.contains("sort=-count"), "{text}");
+    assert!(text.contains("query=is%3Aunresolved"), "{text}");
+    assert!(!text.contains("gt-secret-token"));
 }

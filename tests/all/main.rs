@@ -5,6 +5,7 @@ mod common;
 mod core;
 mod demo_server;
 mod gitlab_backend;
+mod glitchtip;
 mod hostile;
 mod keys;
 mod pty;
