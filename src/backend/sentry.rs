@@ -97,24 +97,36 @@ impl SentryBackend {
     /// server that cannot be reached fails the call; a passing fault (5xx, 429) counts as
     /// Sentry for this call only and is asked again next time.
     pub async fn flavor(&self) -> Result<Flavor> {
-        if let Some(f) = self.flavor.get() {
-            return Ok(f.clone());
-        }
-        let op = Op::probe("the server's public settings");
-        let found = match self.http.get::<Value>("/api/settings/", &[], &op).await {
-            Ok(r) => Flavor::from_settings(&r.body),
+        // Callers that arrive together wait for the one probe in flight.
+        let found = self
+            .flavor
+            .get_or_try_init(|| async {
+                let op = Op::probe("the server's public settings");
+                match self.http.get::<Value>("/api/settings/", &[], &op).await {
+                    Ok(r) => Ok(Flavor::from_settings(&r.body)),
+                    Err(e) => Err(e),
+                }
+            })
+            .await;
+        match found {
+            Ok(f) => Ok(f.clone()),
             Err(
                 e @ (BackendError::Timeout { .. }
                 | BackendError::Connect { .. }
                 | BackendError::Insecure { .. }
                 | BackendError::Invalid(_)),
-            ) => return Err(e),
+            ) => Err(e),
+            // A passing fault: Sentry for this call, asked again next time.
             Err(BackendError::Server { .. } | BackendError::RateLimited { .. }) => {
-                return Ok(Flavor::Sentry);
+                Ok(Flavor::Sentry)
             }
-            Err(_) => Flavor::Sentry,
-        };
-        Ok(self.flavor.get_or_init(|| async { found }).await.clone())
+            // Any other answer (404, 401, HTML, not JSON) is not GlitchTip's.
+            Err(_) => Ok(self
+                .flavor
+                .get_or_init(|| async { Flavor::Sentry })
+                .await
+                .clone()),
+        }
     }
 
     async fn glitchtip(&self) -> Result<bool> {
@@ -205,7 +217,11 @@ impl SentryBackend {
                 let mut cursor: Option<String> = None;
                 let mut guard = PageGuard::default();
                 loop {
-                    let mut q = vec![("per_page", "100".to_string())];
+                    // Sentry reads `per_page`, GlitchTip `limit`.
+                    let mut q = vec![
+                        ("per_page", "100".to_string()),
+                        ("limit", "100".to_string()),
+                    ];
                     if let Some(c) = &cursor {
                         q.push(("cursor", c.clone()));
                     }
@@ -506,7 +522,11 @@ impl Backend for SentryBackend {
         let mut cursor: Option<String> = None;
         let mut guard = PageGuard::default();
         loop {
-            let mut q = vec![("per_page", "100".to_string())];
+            // Sentry reads `per_page`, GlitchTip `limit`.
+            let mut q = vec![
+                ("per_page", "100".to_string()),
+                ("limit", "100".to_string()),
+            ];
             if let Some(c) = &cursor {
                 q.push(("cursor", c.clone()));
             }

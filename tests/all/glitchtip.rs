@@ -89,6 +89,11 @@ async fn the_settings_probe_carries_no_token_and_is_asked_once() {
         .mount(&s)
         .await;
     let b = client(&s.uri(), None);
+    // The first screen asks for the list and the capabilities at once: one probe.
+    let q = ListQuery::default();
+    let (listed, caps) = tokio::join!(b.list(&q, None, 10), b.probe());
+    listed.expect("list");
+    assert_eq!(caps.name, "GlitchTip");
     for _ in 0..3 {
         b.list(&ListQuery::default(), None, 10).await.expect("list");
     }
@@ -382,4 +387,56 @@ fn link_headers_parse_in_both_spellings() {
     ] {
         assert_eq!(parse_next_cursor(junk), None, "{junk:?}");
     }
+}
+
+#[tokio::test]
+async fn keys_page_past_fifty_through_the_wrapped_link_header() {
+    let s = MockServer::start().await;
+    let key = |n: usize| json!({"id": format!("k{n}"), "public": format!("k{n}"), "name": format!("key {n}"), "dsn": {"public": format!("https://k{n}@g.example/1")}});
+    let base = format!("{}/api/0/projects/demo/web/keys/", s.uri());
+    Mock::given(method("GET"))
+        .and(path("/api/0/projects/demo/web/keys/"))
+        .and(wiremock::matchers::query_param("cursor", "cD01MA=="))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!((50..60).map(key).collect::<Vec<_>>()))
+                .insert_header(
+                    "link",
+                    format!("{{'<{base}?cursor=cD01MA==>; rel=\"previous\"; results=\"true\"; cursor=\"cD01MA==\", <{base}?cursor=cD02MA==>; rel=\"next\"; results=\"false\"; cursor=\"cD02MA==\"'}}"),
+                ),
+        )
+        .mount(&s)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/0/projects/demo/web/keys/"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!((0..50).map(key).collect::<Vec<_>>()))
+                .insert_header(
+                    "link",
+                    format!("{{'<{base}?cursor=>; rel=\"previous\"; results=\"false\", <{base}?cursor=cD01MA==>; rel=\"next\"; results=\"true\"; cursor=\"cD01MA==\"'}}"),
+                ),
+        )
+        .mount(&s)
+        .await;
+    let b = client(&s.uri(), Some("web")).with_flavor(Flavor::GlitchTip { version: None });
+    let keys = b.list_keys().await.expect("keys");
+    assert_eq!(keys.len(), 60);
+    let asked: Vec<String> = s
+        .received_requests()
+        .await
+        .expect("recorded")
+        .iter()
+        .filter_map(|r| {
+            r.url
+                .query_pairs()
+                .find(|(k, _)| k == "cursor")
+                .map(|(_, v)| v.into_owned())
+        })
+        .collect();
+    assert_eq!(
+        asked,
+        ["cD01MA=="],
+        "the cursor without the wrapper's quotes"
+    );
 }

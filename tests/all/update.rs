@@ -602,3 +602,83 @@ fn capital_k_opens_the_keys_pane_and_loads_keys() {
         "{fx:?}"
     );
 }
+
+#[test]
+fn glitchtip_found_out_names_itself_and_offers_only_what_it_can() {
+    let mut app = loaded_app(100, 30, 3);
+    app.query.sort = Sort::Users;
+    let fx = update(
+        &mut app,
+        Msg::Probed(Capabilities::glitchtip(Some("5.1".into()))),
+    );
+    assert!(
+        app.source.starts_with("GlitchTip 5.1 · acme/shop"),
+        "{}",
+        app.source
+    );
+    // The users sort it lacks goes back to the default, says why and asks again.
+    assert_eq!(app.query.sort, Sort::LastSeen);
+    assert!(
+        app.notice
+            .as_ref()
+            .is_some_and(|n| n.text.contains("does not count users"))
+    );
+    assert!(
+        fx.iter().any(|e| matches!(
+            e,
+            Effect::Fetch {
+                fetch: Fetch::List { .. },
+                ..
+            }
+        )),
+        "{fx:?}"
+    );
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        update(&mut app, key('s'));
+        seen.push(app.query.sort);
+    }
+    assert_eq!(
+        seen,
+        [
+            Sort::FirstSeen,
+            Sort::Events,
+            Sort::Priority,
+            Sort::LastSeen
+        ]
+    );
+    // Keys: the state is unknown, `a` says why, and the footer does not offer it.
+    let fx = update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('K'), KeyModifiers::SHIFT)),
+    );
+    let Some(Effect::Fetch { req, .. }) = fx.into_iter().next() else {
+        panic!()
+    };
+    let unknown = ClientKey {
+        id: "k1".into(),
+        name: Some("Default".into()),
+        active: None,
+        public_key: "k1".into(),
+        dsn: Some("https://k1@g.example/1".into()),
+        created: None,
+        rate_limit: None,
+    };
+    update(&mut app, keys_loaded(req, Ok(vec![unknown])));
+    assert!(update(&mut app, key('a')).is_empty());
+    assert!(app.overlay().is_none(), "nothing to confirm");
+    assert!(
+        app.notice
+            .as_ref()
+            .is_some_and(|n| n.text.contains("cannot turn client keys"))
+    );
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).expect("t");
+    t.draw(|f| errtui::ui::draw(f, &app, &mut errtui::ui::UiState::default()))
+        .expect("draw");
+    let buf = t.backend().buffer();
+    let footer: String = (0..buf.area.width)
+        .map(|x| buf[(x, buf.area.height - 1)].symbol().to_string())
+        .collect();
+    assert!(footer.contains("delete"), "{footer}");
+    assert!(!footer.contains("on/off"), "{footer}");
+}
