@@ -422,7 +422,11 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             println!("listening on {}", server.url());
             let _ = std::io::stdout().flush();
             eprintln!(
-                "Sentry: org `demo`, project `demo`; GitLab: project `{}`. Any non-empty token works. Ctrl-C stops.\n  e.g. SENTRY_URL={} SENTRY_ORG=demo SENTRY_PROJECT=demo SENTRY_AUTH_TOKEN=x errtui list\n       GITLAB_HOST={} GITLAB_TOKEN=x errtui --project {} settings",
+                "{}: org `demo`, project `demo`; GitLab: project `{}`. Any non-empty token works. Ctrl-C stops.\n  e.g. SENTRY_URL={} SENTRY_ORG=demo SENTRY_PROJECT=demo SENTRY_AUTH_TOKEN=x errtui list\n       GITLAB_HOST={} GITLAB_TOKEN=x errtui --project {} settings",
+                match args.flavor {
+                    FlavorArg::Sentry => "Sentry",
+                    FlavorArg::Glitchtip => "GlitchTip",
+                },
                 demo::data::GITLAB_PROJECT,
                 server.url(),
                 server.url(),
