@@ -440,3 +440,66 @@ async fn keys_page_past_fifty_through_the_wrapped_link_header() {
         "the cursor without the wrapper's quotes"
     );
 }
+
+#[tokio::test]
+async fn the_demo_glitchtip_reproduces_each_difference() {
+    let s = glitchtip_demo(150).await;
+    let http = reqwest::Client::new();
+    let get = |p: String| http.get(format!("{}{p}", s.url())).bearer_auth("t").send();
+    let r = http
+        .get(format!("{}/api/settings/", s.url()))
+        .send()
+        .await
+        .expect("settings");
+    assert_eq!(r.status(), 200, "public, no token");
+    let r = get("/api/0/organizations/demo/issues/?sort=date".into())
+        .await
+        .expect("422");
+    assert_eq!(r.status(), 422);
+    let body: serde_json::Value = r.json().await.expect("json");
+    assert_eq!(body["detail"][0]["loc"], json!(["query", "sort"]));
+    let r = get("/api/0/organizations/demo/issues/?project=-1".into())
+        .await
+        .expect("-1");
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.json::<serde_json::Value>().await.expect("json"),
+        json!([])
+    );
+    let r = get("/api/0/organizations/demo/issues/?limit=100".into())
+        .await
+        .expect("page");
+    let link = r.headers()["link"].to_str().expect("link").to_string();
+    assert!(link.starts_with("{'<") && link.ends_with("'}"), "{link}");
+    let id = r.json::<serde_json::Value>().await.expect("json")[0]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let r = get(format!("/api/0/organizations/demo/issues/{id}/"))
+        .await
+        .expect("405");
+    assert_eq!(r.status(), 405);
+    let r = get(format!(
+        "/api/0/organizations/demo/issues/{id}/events/latest/"
+    ))
+    .await
+    .expect("html");
+    assert!(r.text().await.expect("text").starts_with("<!doctype html>"));
+    let r = http
+        .post(format!("{}/api/0/projects/demo/demo/keys/", s.url()))
+        .bearer_auth("t")
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 500, "a key without a name");
+    let r = http
+        .put(format!("{}/api/0/issues/DEMO-1/", s.url()))
+        .bearer_auth("t")
+        .json(&json!({"status": "resolved"}))
+        .send()
+        .await
+        .expect("put");
+    assert_eq!(r.status(), 403);
+    assert!(r.text().await.expect("text").contains("CSRF"));
+}
