@@ -47,16 +47,16 @@ fn keys_app() -> errtui::app::App {
     app
 }
 
-#[test]
-fn a_question_that_arrives_while_an_overlay_is_open_waits_and_a_key_answers_only_what_is_shown() {
-    let mut app = keys_app();
-    update(&mut app, key('R'));
-    let fx = update(&mut app, code(KeyCode::Enter));
+/// `R`, accept the name, the new key arrives: the rotation waits for its test event (whose
+/// request id is returned).
+fn rotation_testing(app: &mut errtui::app::App) -> errtui::app::msg::ReqId {
+    update(app, key('R'));
+    let fx = update(app, code(KeyCode::Enter));
     let [Effect::CreateKey { req, .. }] = fx.as_slice() else {
         panic!("{fx:?}")
     };
     let fx = update(
-        &mut app,
+        app,
         Msg::KeyCreated {
             req: *req,
             result: Ok(client_key("new")),
@@ -65,6 +65,13 @@ fn a_question_that_arrives_while_an_overlay_is_open_waits_and_a_key_answers_only
     let Some(Effect::TestDsn { req: test, .. }) = fx.into_iter().nth(1) else {
         panic!()
     };
+    test
+}
+
+#[test]
+fn a_question_that_arrives_while_an_overlay_is_open_waits_and_a_key_answers_only_what_is_shown() {
+    let mut app = keys_app();
+    let test = rotation_testing(&mut app);
     // A rotation under way blocks d, n and R.
     for c in ['d', 'n', 'R'] {
         assert!(update(&mut app, key(c)).is_empty());
@@ -103,21 +110,7 @@ fn a_question_that_arrives_while_an_overlay_is_open_waits_and_a_key_answers_only
 #[test]
 fn a_dialog_says_how_many_questions_wait_behind_it() {
     let mut app = keys_app();
-    update(&mut app, key('R'));
-    let fx = update(&mut app, code(KeyCode::Enter));
-    let [Effect::CreateKey { req, .. }] = fx.as_slice() else {
-        panic!("{fx:?}")
-    };
-    let fx = update(
-        &mut app,
-        Msg::KeyCreated {
-            req: *req,
-            result: Ok(client_key("new")),
-        },
-    );
-    let Some(Effect::TestDsn { req: test, .. }) = fx.into_iter().nth(1) else {
-        panic!()
-    };
+    let test = rotation_testing(&mut app);
     // The user asks to turn a key off; the rotation's question arrives behind that dialog.
     update(&mut app, key('a'));
     assert!(matches!(app.overlay(), Some(Overlay::Confirm(_))));
