@@ -65,6 +65,8 @@ pub struct SentryBackend {
     project_id: OnceCell<Option<String>>,
     /// Found out once per run.
     flavor: OnceCell<Flavor>,
+    /// GlitchTip short ids already looked up, to their numbers.
+    numbers: std::sync::Mutex<std::collections::HashMap<String, String>>,
 }
 
 /// Pages read to find a GlitchTip error by its short id (GlitchTip's routes take numbers).
@@ -78,6 +80,7 @@ impl SentryBackend {
             project: project.filter(|p| !p.is_empty()).map(str::to_string),
             project_id: OnceCell::new(),
             flavor: OnceCell::new(),
+            numbers: Default::default(),
         })
     }
 
@@ -165,6 +168,15 @@ impl SentryBackend {
             return Ok(id.to_string());
         }
         let wanted = id.to_ascii_uppercase();
+        let known = |m: &std::sync::Mutex<std::collections::HashMap<String, String>>| {
+            m.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get(&wanted)
+                .cloned()
+        };
+        if let Some(n) = known(&self.numbers) {
+            return Ok(n);
+        }
         let query = ListQuery {
             status: StatusFilter::All,
             ..ListQuery::default()
@@ -178,6 +190,10 @@ impl SentryBackend {
                 .iter()
                 .find(|e| e.short_id.to_ascii_uppercase() == wanted)
             {
+                self.numbers
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(wanted, e.id.clone());
                 return Ok(e.id.clone());
             }
             cursor = page.next.filter(|c| guard.follow(c));

@@ -225,6 +225,11 @@ async fn show_reads_glitchtip_routes_fills_from_the_event_and_builds_the_link() 
     // A short id is looked up; the routes take numbers.
     let by_short = b.detail(&first.short_id).await.expect("short id");
     assert_eq!(by_short.summary.id, first.id);
+    let ev_short = b
+        .latest_event(&first.short_id.to_ascii_lowercase())
+        .await
+        .expect("short id, any case, looked up once");
+    assert_eq!(ev_short.id, ev.id);
     let changed = b
         .set_status(&first.short_id, &Status::Resolved)
         .await
