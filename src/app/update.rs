@@ -173,7 +173,6 @@ fn on_probed(app: &mut App, caps: crate::model::Capabilities, fx: &mut Vec<Effec
     // A sort this server lacks: back to the default, and the list asks again.
     if let Some(why) = caps.refuses_sort(app.query.sort) {
         app.query.sort = caps.sorts.first().copied().unwrap_or_default();
-        app.caps = caps.clone();
         notify(app, &why, NoticeKind::Info);
         list::load(app, false, fx);
     }

@@ -168,14 +168,9 @@ impl SentryBackend {
             return Ok(id.to_string());
         }
         let wanted = id.to_ascii_uppercase();
-        let known = |m: &std::sync::Mutex<std::collections::HashMap<String, String>>| {
-            m.lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .get(&wanted)
-                .cloned()
-        };
-        if let Some(n) = known(&self.numbers) {
-            return Ok(n);
+        let numbers = || self.numbers.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = numbers().get(&wanted) {
+            return Ok(n.clone());
         }
         let query = ListQuery {
             status: StatusFilter::All,
@@ -190,10 +185,7 @@ impl SentryBackend {
                 .iter()
                 .find(|e| e.short_id.to_ascii_uppercase() == wanted)
             {
-                self.numbers
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .insert(wanted, e.id.clone());
+                numbers().insert(wanted, e.id.clone());
                 return Ok(e.id.clone());
             }
             cursor = page.next.filter(|c| guard.follow(c));

@@ -63,7 +63,10 @@ pub fn refuse_list(params: &[(String, String)]) -> Option<Response> {
                     "Input should be a valid integer, unable to parse string as an integer",
                 ));
             }
-            "query" if open_quote(v) => return Some(server_error()),
+            // GlitchTip splits the search like a shell; the client's own check is the same rule.
+            "query" if crate::backend::sentry::unclosed_quote(v).is_some() => {
+                return Some(server_error());
+            }
             _ => {}
         }
     }
@@ -73,18 +76,6 @@ pub fn refuse_list(params: &[(String, String)]) -> Option<Response> {
 /// GlitchTip reads `project=-1` literally: `project__in=[-1]`, nothing.
 pub fn lists_nothing(params: &[(String, String)]) -> bool {
     params.iter().any(|(k, v)| k == "project" && v == "-1")
-}
-
-fn open_quote(q: &str) -> bool {
-    let mut open: Option<char> = None;
-    for c in q.chars() {
-        match open {
-            None if c == '"' || c == '\'' => open = Some(c),
-            Some(o) if o == c => open = None,
-            _ => {}
-        }
-    }
-    open.is_some()
 }
 
 fn unprocessable(field: &str, msg: &str) -> Response {
