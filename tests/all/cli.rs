@@ -263,9 +263,15 @@ fn a_rejected_token_is_named_by_source_and_never_printed() {
 
 #[test]
 fn demo_server_prints_its_address_and_answers_other_clients() {
+    for flavor in ["sentry", "glitchtip"] {
+        demo_server_answers(flavor);
+    }
+}
+
+fn demo_server_answers(flavor: &str) {
     use std::io::{BufRead, BufReader};
     let mut child = Command::new(BIN)
-        .args(["demo-server", "--errors", "10"])
+        .args(["demo-server", "--errors", "10", "--flavor", flavor])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -289,10 +295,13 @@ fn demo_server_prints_its_address_and_answers_other_clients() {
             ("SENTRY_AUTH_TOKEN", "x"),
         ],
     );
+    // Only the GlitchTip flavour answers GlitchTip's public settings.
+    let settings = reqwest::blocking::get(format!("{url}/api/settings/")).expect("settings");
     let _ = child.kill();
     let _ = child.wait();
     let v: Vec<Value> = serde_json::from_slice(&o.stdout).expect("json");
     assert_eq!(v.len(), 50);
+    assert_eq!(settings.status() == 200, flavor == "glitchtip", "{flavor}");
 }
 
 /// A fresh demo server, for tests that change its settings or keys.
