@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod dsn;
+pub mod link;
 pub mod model;
 pub mod runtime;
 pub mod text;

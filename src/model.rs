@@ -186,6 +186,8 @@ pub struct ErrorSummary {
     pub url: Option<String>,
     pub project: Option<String>,
     pub platform: Option<String>,
+    /// Events per hour over the last 24 hours, oldest first, when the server sends them.
+    pub stats_24h: Vec<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -218,8 +220,8 @@ pub struct ErrorDetail {
     pub first_release: Option<Release>,
     pub last_release: Option<Release>,
     pub tags: Vec<TagSummary>,
-    /// Events per hour over the last 24 hours, oldest first.
-    pub stats_24h: Vec<u64>,
+    /// Events per day over the last 30 days, oldest first.
+    pub stats_30d: Vec<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -228,7 +230,7 @@ pub struct ContextLine {
     pub code: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Frame {
     pub filename: Option<String>,
     pub function: Option<String>,
@@ -237,6 +239,9 @@ pub struct Frame {
     pub col: Option<u32>,
     pub in_app: bool,
     pub context: Vec<ContextLine>,
+    /// Local variables where the event carries them, as `[name, value]` pairs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub vars: Vec<(String, String)>,
 }
 
 impl Frame {
@@ -266,21 +271,179 @@ pub struct Exception {
     pub frames: Vec<Frame>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Breadcrumb {
     pub timestamp: Option<Timestamp>,
+    /// Sentry's breadcrumb type: `default`, `http`, `navigation`, `query`, …
+    #[serde(rename = "type")]
+    pub ty: Option<String>,
     pub category: Option<String>,
     pub level: Option<String>,
     pub message: Option<String>,
+    /// What the SDK attached (URL, status code, query…), as the server sent it.
+    pub data: Option<serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// The HTTP request an event was handling. Secrets stay as the server sent them here; every
+/// place that shows or prints them goes through [`RequestInfo::masked`] unless the user asked
+/// to see them.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct RequestInfo {
     pub method: Option<String>,
     pub url: Option<String>,
+    /// Query parameters in order, as `[name, value]` pairs.
+    pub query: Vec<(String, String)>,
+    /// Headers in order, as `[name, value]` pairs (a name may repeat).
+    pub headers: Vec<(String, String)>,
+    /// The body, as text (JSON bodies compact).
+    pub data: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// What a masked value shows instead of itself.
+pub const MASK: &str = "[masked]";
+
+/// Whether a header, cookie, query parameter or body field name usually carries a secret.
+pub fn is_secret_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase().replace('_', "-");
+    const WORDS: [&str; 12] = [
+        "authorization",
+        "cookie",
+        "token",
+        "secret",
+        "password",
+        "passwd",
+        "api-key",
+        "apikey",
+        "session",
+        "csrf",
+        "x-sentry-auth",
+        "signature",
+    ];
+    WORDS.iter().any(|w| n.contains(w)) || n == "key" || n == "auth"
+}
+
+impl RequestInfo {
+    /// The request with the values of secret-bearing headers, query parameters and body fields
+    /// replaced by [`MASK`].
+    pub fn masked(&self) -> RequestInfo {
+        let mask = |pairs: &[(String, String)]| {
+            pairs
+                .iter()
+                .map(|(k, v)| {
+                    let v = if is_secret_name(k) && !v.is_empty() {
+                        MASK.to_string()
+                    } else {
+                        v.clone()
+                    };
+                    (k.clone(), v)
+                })
+                .collect()
+        };
+        RequestInfo {
+            method: self.method.clone(),
+            url: self.url.as_deref().map(mask_url),
+            query: mask(&self.query),
+            headers: mask(&self.headers),
+            data: self.data.as_deref().map(mask_body),
+        }
+    }
+}
+
+/// A URL whose secret-looking query parameters are masked.
+fn mask_url(url: &str) -> String {
+    let Some((base, query)) = url.split_once('?') else {
+        return url.to_string();
+    };
+    let parts: Vec<String> = query
+        .split('&')
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) if is_secret_name(k) && !v.is_empty() => format!("{k}={MASK}"),
+            _ => p.to_string(),
+        })
+        .collect();
+    format!("{base}?{}", parts.join("&"))
+}
+
+/// A body whose secret-looking fields are masked: JSON objects field by field (nested too),
+/// form bodies pair by pair.
+fn mask_body(body: &str) -> String {
+    fn walk(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, x) in m.iter_mut() {
+                    if is_secret_name(k) && !x.is_null() {
+                        *x = serde_json::Value::String(MASK.into());
+                    } else {
+                        walk(x);
+                    }
+                }
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    if let Ok(mut v) = serde_json::from_str::<serde_json::Value>(body)
+        && (v.is_object() || v.is_array())
+    {
+        walk(&mut v);
+        return v.to_string();
+    }
+    if body.contains('=') && !body.contains(char::is_whitespace) {
+        return mask_url(&format!("?{body}"))[1..].to_string();
+    }
+    body.to_string()
+}
+
+/// The SDK that sent an event.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Sdk {
+    pub name: String,
+    pub version: Option<String>,
+}
+
+/// Which event of an error to open.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum EventRef {
+    #[default]
+    Latest,
+    Oldest,
+    /// The one the server thinks most helpful (Sentry).
+    Recommended,
+    Id(String),
+}
+
+impl EventRef {
+    /// `latest`, `oldest`, `recommended`, or an event id (32 hex digits, dashes allowed).
+    pub fn parse(s: &str) -> Result<EventRef, String> {
+        match s.trim() {
+            "latest" => Ok(EventRef::Latest),
+            "oldest" => Ok(EventRef::Oldest),
+            "recommended" => Ok(EventRef::Recommended),
+            id if is_event_id(id) => Ok(EventRef::Id(id.replace('-', "").to_ascii_lowercase())),
+            other => Err(format!(
+                "`{}` is not an event: give latest, oldest, recommended or an event id (32 hex digits)",
+                crate::text::sanitize(other)
+            )),
+        }
+    }
+    /// The last part of the event's path.
+    pub fn path_part(&self) -> &str {
+        match self {
+            EventRef::Latest => "latest",
+            EventRef::Oldest => "oldest",
+            EventRef::Recommended => "recommended",
+            EventRef::Id(id) => id,
+        }
+    }
+}
+
+/// An event id: 32 hex digits, with or without a UUID's dashes.
+pub fn is_event_id(s: &str) -> bool {
+    let hex: String = s.chars().filter(|c| *c != '-').collect();
+    hex.len() == 32 && hex.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Event {
     pub id: String,
     pub title: Option<String>,
@@ -290,14 +453,62 @@ pub struct Event {
     pub date: Option<Timestamp>,
     pub release: Option<String>,
     pub environment: Option<String>,
+    /// Who it happened to, in one word (email, username, id or IP).
     pub user: Option<String>,
+    /// Everything the event says about the user (`id`, `email`, `ip_address`, `geo`…).
+    pub user_details: std::collections::BTreeMap<String, String>,
     pub tags: Vec<(String, String)>,
     /// In the order the server gives: causes first, the raised exception last.
     pub exceptions: Vec<Exception>,
+    /// Oldest first, so the crash sits at the bottom.
     pub breadcrumbs: Vec<Breadcrumb>,
     pub request: Option<RequestInfo>,
+    /// `os`, `runtime`, `browser`, `device`, `app`, `trace`…: each a set of fields.
+    pub contexts: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+    pub sdk: Option<Sdk>,
+    /// The event before this one (older), under the same conditions.
+    pub previous_event_id: Option<String>,
+    /// The event after this one (newer).
+    pub next_event_id: Option<String>,
     /// Entry types errtui does not render, kept so the user knows they exist.
     pub other_entries: Vec<String>,
+}
+
+/// One row of an error's events list.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct EventSummary {
+    pub id: String,
+    pub date: Option<Timestamp>,
+    pub message: Option<String>,
+    pub release: Option<String>,
+    pub environment: Option<String>,
+    pub user: Option<String>,
+}
+
+/// One tag's top values across an error's events.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TagBreakdown {
+    pub key: String,
+    #[serde(skip)]
+    pub name: String,
+    /// Events that carry the tag.
+    pub total: u64,
+    pub top: Vec<TagValue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TagValue {
+    pub value: String,
+    pub count: u64,
+}
+
+impl TagBreakdown {
+    /// The share of `count` in the tag's events, 0–100.
+    pub fn percent(&self, count: u64) -> u64 {
+        (count.saturating_mul(100) + self.total / 2)
+            .checked_div(self.total)
+            .unwrap_or(0)
+    }
 }
 
 /// What a backend can do, so a key that cannot work says why instead of failing silently.
@@ -323,6 +534,12 @@ pub struct Capabilities {
     pub sort_note: Option<String>,
     /// The server counts the users an error reached (GlitchTip does not: its 0 means unknown).
     pub user_counts: bool,
+    /// Why only the latest event can be read, when that is so (GitLab).
+    pub event_history: Option<String>,
+    /// The server can jump to the oldest and the recommended event (Sentry).
+    pub event_ends: bool,
+    /// Why tag breakdowns are missing, when they are.
+    pub tag_note: Option<String>,
 }
 
 impl Capabilities {
@@ -340,6 +557,9 @@ impl Capabilities {
             version: None,
             sort_note: None,
             user_counts: true,
+            event_history: None,
+            event_ends: true,
+            tag_note: None,
         }
     }
 
@@ -355,6 +575,7 @@ impl Capabilities {
             ),
             version,
             user_counts: false,
+            event_ends: false,
             ..Capabilities::full("GlitchTip")
         }
     }
@@ -368,6 +589,20 @@ impl Capabilities {
                 crate::text::truncate(&crate::text::sanitize(v), 24)
             ),
             None => self.name.to_string(),
+        }
+    }
+
+    /// Why `which` cannot be opened here, if it cannot.
+    pub fn refuses_event(&self, which: &EventRef) -> Option<String> {
+        match which {
+            EventRef::Latest => None,
+            _ if self.event_history.is_some() => self.event_history.clone(),
+            EventRef::Oldest | EventRef::Recommended if !self.event_ends => Some(format!(
+                "{} cannot jump to the {} event: walk back with [ or pick one from the events list (E).",
+                self.name,
+                which.path_part()
+            )),
+            _ => None,
         }
     }
 

@@ -153,6 +153,43 @@ pub fn truncate(s: &str, max: usize) -> String {
     out
 }
 
+/// Cuts the middle of `s` to fit `max` cells, keeping its start and its end (a path's file
+/// name and line number): `src/…/handlers/user.rs:42`. Never splits a grapheme cluster.
+pub fn cut_middle(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    if max < 5 {
+        return truncate(s, max);
+    }
+    let gs: Vec<&str> = s.graphemes(true).collect();
+    // The end matters more: two thirds of the room go to it.
+    let tail_room = (max - 1) * 2 / 3;
+    let head_room = max - 1 - tail_room;
+    let mut tail = Vec::new();
+    let mut used = 0;
+    for g in gs.iter().rev() {
+        let w = width(g);
+        if used + w > tail_room {
+            break;
+        }
+        used += w;
+        tail.push(*g);
+    }
+    tail.reverse();
+    let mut head = String::new();
+    let mut hw = 0;
+    for g in &gs {
+        let w = width(g);
+        if hw + w > head_room + (tail_room - used) {
+            break;
+        }
+        hw += w;
+        head.push_str(g);
+    }
+    format!("{head}…{}", tail.concat())
+}
+
 /// Truncates, then pads with spaces to exactly `cells` cells (for aligned tables).
 pub fn fit(s: &str, cells: usize) -> String {
     let mut t = truncate(s, cells);
@@ -224,6 +261,27 @@ pub fn wrap(s: &str, cells: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cut_middle_keeps_the_end_of_a_path() {
+        let p = "src/very/long/directory/structure/handlers/user_profile.rs:1234";
+        for max in 5..70 {
+            let c = cut_middle(p, max);
+            assert!(width(&c) <= max, "{c} at {max}");
+            if max >= 14 {
+                assert!(c.ends_with(".rs:1234"), "{c}");
+                assert!(c.starts_with("src"), "{c}");
+            }
+            if max >= 26 {
+                assert!(c.ends_with("profile.rs:1234"), "{c}");
+            }
+        }
+        assert_eq!(cut_middle("short.rs:1", 20), "short.rs:1");
+        let wide = "日本語/日本語/日本語/日本語.rs:9";
+        for max in 5..30 {
+            assert!(width(&cut_middle(wide, max)) <= max);
+        }
+    }
 
     #[test]
     fn strips_csi_osc_and_controls() {

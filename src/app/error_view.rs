@@ -5,9 +5,9 @@ use super::keymap::Action;
 use super::msg::{Effect, Fetch, ReqId, Slot, Timer};
 use super::resource::Outcome;
 use super::state::*;
-use super::update::fetch;
+use super::update::{fetch, notify};
 use crate::backend::BackendError;
-use crate::model::{ErrorDetail, Event};
+use crate::model::{ErrorDetail, Event, EventRef};
 
 use super::list::FOLLOW_DELAY_MS;
 
@@ -29,9 +29,134 @@ pub fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) -> bool {
             app.stack.newest_first = !app.stack.newest_first;
             app.stack_scroll = 0;
         }
+        Action::PrevEvent => step_event(app, true, fx),
+        Action::NextEvent => step_event(app, false, fx),
+        Action::OldestEvent => jump_event(app, EventRef::Oldest, fx),
+        Action::LatestEvent => jump_event(app, EventRef::Latest, fx),
+        Action::RecommendedEvent => jump_event(app, EventRef::Recommended, fx),
+        Action::NextSection => move_section(app, 1),
+        Action::PrevSection => move_section(app, -1),
+        Action::Fold => fold(app),
+        Action::Reveal => {
+            app.reveal = !app.reveal;
+            let text = if app.reveal {
+                "Request secrets shown: x masks them again."
+            } else {
+                "Request secrets masked."
+            };
+            notify(app, text, NoticeKind::Info);
+        }
+        Action::CrumbData => app.crumb_data = !app.crumb_data,
         _ => return false,
     }
     true
+}
+
+/// `[` and `]`: the event before or after the shown one, by the ids the server gave with it.
+fn step_event(app: &mut App, older: bool, fx: &mut Vec<Effect>) {
+    let Some(id) = app.detail.key.clone() else {
+        return;
+    };
+    if let Some(why) = app.caps.event_history.clone() {
+        return notify(app, &why, NoticeKind::Info);
+    }
+    let Some(ev) = app.event.data.as_ref().filter(|_| app.event.is(&id)) else {
+        return notify(
+            app,
+            "The event is still loading: wait for it, then step.",
+            NoticeKind::Info,
+        );
+    };
+    let target = if older {
+        ev.previous_event_id.clone()
+    } else {
+        ev.next_event_id.clone()
+    };
+    match target {
+        Some(e) => {
+            app.event_pos = app.event_pos.map(|p| {
+                if older {
+                    p + 1
+                } else {
+                    p.saturating_sub(1).max(1)
+                }
+            });
+            open_event(app, &id, EventRef::Id(e), fx);
+        }
+        None => notify(
+            app,
+            if older {
+                "This is the oldest event the server has for this error."
+            } else {
+                "This is the latest event."
+            },
+            NoticeKind::Info,
+        ),
+    }
+}
+
+fn jump_event(app: &mut App, which: EventRef, fx: &mut Vec<Effect>) {
+    let Some(id) = app.detail.key.clone() else {
+        return;
+    };
+    if let Some(why) = app.caps.refuses_event(&which) {
+        return notify(app, &why, NoticeKind::Info);
+    }
+    app.event_pos = match which {
+        EventRef::Latest => Some(1),
+        EventRef::Oldest => app.event_total(),
+        _ => None,
+    };
+    open_event(app, &id, which, fx);
+}
+
+/// Shows event `which` of error `id` in the detail and stack panes.
+pub fn open_event(app: &mut App, id: &str, which: EventRef, fx: &mut Vec<Effect>) {
+    app.event_ref = which;
+    app.stack_scroll = 0;
+    show_event(app, id, false, fx);
+}
+
+fn move_section(app: &mut App, delta: isize) {
+    if app.section_lines.is_empty() {
+        return;
+    }
+    let i = app
+        .section
+        .and_then(|s| app.section_lines.iter().position(|(x, _)| *x == s));
+    let n = app.section_lines.len() as isize;
+    let next = match i {
+        Some(i) => (i as isize + delta).clamp(0, n - 1) as usize,
+        None if delta > 0 => 0,
+        None => (n - 1) as usize,
+    };
+    let (sec, line) = app.section_lines[next];
+    app.section = Some(sec);
+    if app.view == View::Detail {
+        app.detail_scroll = line.min(app.detail_max);
+    }
+}
+
+fn fold(app: &mut App) {
+    let Some(sec) = app.section.or_else(|| {
+        // No cursor yet: the section at the top of the pane.
+        app.section_lines
+            .iter()
+            .rev()
+            .find(|(_, l)| *l <= app.detail_scroll)
+            .map(|(s, _)| *s)
+    }) else {
+        return notify(app, "J and K pick a section to fold.", NoticeKind::Info);
+    };
+    app.section = Some(sec);
+    if !app.folded.remove(&sec) {
+        app.folded.insert(sec);
+    }
+}
+
+/// Where the shown event sits, "3 of 1,204", when known.
+pub fn event_position(app: &App) -> Option<(u64, Option<u64>)> {
+    app.event_pos.map(|p| (p, app.event_total()))
 }
 
 fn scroll(app: &mut App, delta: isize) {
@@ -48,10 +173,19 @@ pub fn open_selected(app: &mut App, fx: &mut Vec<Effect>) {
     let Some(id) = app.selected().map(|e| e.id.clone()) else {
         return;
     };
+    open_error(app, &id, EventRef::Latest, fx);
+}
+
+/// Opens error `id` at event `which`: from the list, or straight from a link (`errtui open`).
+pub fn open_error(app: &mut App, id: &str, which: EventRef, fx: &mut Vec<Effect>) {
     app.view = View::Detail;
-    show_detail(app, &id, false, false, fx);
+    if !app.event.is(id) || app.event_ref != which {
+        app.event_pos = (which == EventRef::Latest).then_some(1);
+    }
+    app.event_ref = which;
+    show_detail(app, id, false, false, fx);
     // The stack trace is one keypress away: start fetching it now.
-    show_event(app, &id, false, fx);
+    show_event(app, id, false, fx);
 }
 
 pub fn show_stack(app: &mut App, fx: &mut Vec<Effect>) {
@@ -101,29 +235,61 @@ pub fn follow_due(app: &mut App, req: ReqId, fx: &mut Vec<Effect>) {
     if app.follow == Some(req) && app.detail.track.wants(req) {
         app.follow = None;
         if let Some(id) = app.detail.key.clone() {
-            fetch(app, req, Fetch::Detail { id }, fx);
+            fetch(app, req, Fetch::Detail { id: id.clone() }, fx);
+            // Enter will want the latest event too: fetch it while the selection rests.
+            if app.view == View::List {
+                app.event_ref = EventRef::Latest;
+                app.event_pos = Some(1);
+                show_event(app, &id, false, fx);
+            }
         }
     }
 }
 
-pub fn show_event(app: &mut App, id: &str, force: bool, fx: &mut Vec<Effect>) {
-    let same = app.event.is(id);
-    if !force && same && (app.event.load().is_loading() || app.event.data.is_some()) {
-        return;
+/// Where a loaded event is kept: the latest under the error's id, others under their own.
+pub fn event_cache_key(id: &str, which: &EventRef) -> String {
+    match which {
+        EventRef::Latest => id.to_string(),
+        other => format!("{id}#{}", other.path_part()),
     }
-    if !same {
+}
+
+/// Shows event `app.event_ref` of error `id`: from the cache, or fetched. Another event of the
+/// same error stays on screen until this one arrives.
+pub fn show_event(app: &mut App, id: &str, force: bool, fx: &mut Vec<Effect>) {
+    let which = app.event_ref.clone();
+    let key = event_cache_key(id, &which);
+    if !app.event.is(id) {
         app.event.key = Some(id.to_string());
         app.event.data = None;
+        app.event_shown = None;
         app.stack_scroll = 0;
     }
-    if !force && let Some(e) = app.events.get(id) {
-        app.event.data = Some(e.clone());
-        app.event.track.load = Load::Ready;
-        return;
+    if !force {
+        let on_screen = app.event.data.is_some() && app.event_shown.as_deref() == Some(&key);
+        let on_its_way = app.event.load().is_loading() && app.event_asked.as_deref() == Some(&key);
+        if on_screen || on_its_way {
+            return;
+        }
+        if let Some(e) = app.events.get(&key) {
+            app.event.data = Some(e.clone());
+            app.event_shown = Some(key);
+            app.event.track.load = Load::Ready;
+            return;
+        }
     }
     let req = app.req();
     app.event.track.start(req);
-    fetch(app, req, Fetch::Event { id: id.to_string() }, fx);
+    app.event_asked = Some(key);
+    fetch(
+        app,
+        req,
+        Fetch::Event {
+            id: id.to_string(),
+            which,
+        },
+        fx,
+    );
 }
 
 /// Ctrl-r: the opened error again, from the server.
@@ -176,24 +342,40 @@ pub fn event_loaded(
     app: &mut App,
     req: ReqId,
     id: &str,
+    which: &EventRef,
     result: Result<Event, BackendError>,
     fx: &mut Vec<Effect>,
 ) {
-    if !app.event.is(id) {
+    if !app.event.is(id) || app.event_ref != *which {
         return;
     }
     let now = app.now;
     match app.event.track.accept(req, result, now, &mut app.next_req) {
         Outcome::Data(ev) => {
             // What the error itself leaves empty (GlitchTip) comes from its latest event.
-            if app.detail.is(id)
+            if *which == EventRef::Latest
+                && app.detail.is(id)
                 && let Some(d) = app.detail.data.as_mut()
             {
                 d.fill_from(&ev);
                 app.details.put(id.to_string(), d.clone());
             }
-            app.events.put(id.to_string(), ev.clone());
+            let key = event_cache_key(id, which);
+            app.events.put(key.clone(), ev.clone());
+            // Stepping back to it later finds it by its own id.
+            app.events.put(
+                event_cache_key(id, &EventRef::Id(ev.id.clone())),
+                ev.clone(),
+            );
             app.event.data = Some(ev);
+            app.event_shown = Some(key);
+        }
+        Outcome::Failed(e) if !matches!(which, EventRef::Latest) => {
+            notify(
+                app,
+                &format!("Could not load that event: {e}"),
+                NoticeKind::Error,
+            );
         }
         other => fx.extend(other.warming_effect(Slot::Event)),
     }
@@ -208,7 +390,10 @@ pub fn ask_again(app: &mut App, slot: Slot, req: ReqId, fx: &mut Vec<Effect>) {
     if let (Some(id), true) = (res_key, wants) {
         let f = match slot {
             Slot::Detail => Fetch::Detail { id },
-            _ => Fetch::Event { id },
+            _ => Fetch::Event {
+                id,
+                which: app.event_ref.clone(),
+            },
         };
         fetch(app, req, f, fx);
     }

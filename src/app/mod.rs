@@ -3,6 +3,7 @@
 
 pub mod client_keys;
 pub mod error_view;
+pub mod investigate;
 pub mod keymap;
 pub mod list;
 pub mod msg;
@@ -10,6 +11,7 @@ pub mod overlay;
 pub mod resource;
 pub mod rotation;
 pub mod settings;
+pub mod share;
 pub mod state;
 pub mod triage;
 pub mod update;

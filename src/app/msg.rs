@@ -2,9 +2,37 @@ use crossterm::event::KeyEvent;
 
 use crate::backend::BackendError;
 use crate::model::{
-    Capabilities, ClientKey, ErrorDetail, ErrorSummary, Event, ListQuery, Page, Status, Timestamp,
-    TrackingSettings,
+    Capabilities, ClientKey, ErrorDetail, ErrorSummary, Event, EventRef, EventSummary, ListQuery,
+    Page, Status, TagBreakdown, Timestamp, TrackingSettings,
 };
+
+/// The foldable sections of the detail pane, in the order they appear.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Section {
+    Trend,
+    Event,
+    Breadcrumbs,
+    Request,
+    User,
+    Contexts,
+    Tags,
+    Sdk,
+}
+
+impl Section {
+    pub fn title(self) -> &'static str {
+        match self {
+            Section::Trend => "Trend",
+            Section::Event => "Event",
+            Section::Breadcrumbs => "Breadcrumbs",
+            Section::Request => "Request",
+            Section::User => "User",
+            Section::Contexts => "Contexts",
+            Section::Tags => "Tags",
+            Section::Sdk => "SDK",
+        }
+    }
+}
 
 /// Request ids: each result carries the id of the request it answers, so stale answers drop.
 pub type ReqId = u64;
@@ -15,6 +43,10 @@ pub enum Slot {
     List,
     Detail,
     Event,
+    /// An error's events list.
+    Events,
+    /// An error's tag breakdowns.
+    Tags,
     Keys,
     Settings,
 }
@@ -32,6 +64,14 @@ pub enum Fetch {
     },
     Event {
         id: String,
+        which: EventRef,
+    },
+    Events {
+        id: String,
+        cursor: Option<String>,
+    },
+    Tags {
+        id: String,
     },
     Keys,
     Settings,
@@ -43,6 +83,8 @@ impl Fetch {
             Fetch::List { .. } => Slot::List,
             Fetch::Detail { .. } => Slot::Detail,
             Fetch::Event { .. } => Slot::Event,
+            Fetch::Events { .. } => Slot::Events,
+            Fetch::Tags { .. } => Slot::Tags,
             Fetch::Keys => Slot::Keys,
             Fetch::Settings => Slot::Settings,
         }
@@ -55,6 +97,8 @@ pub enum Data {
     Page(Page<ErrorSummary>),
     Detail(Box<ErrorDetail>),
     Event(Box<Event>),
+    Events(Page<EventSummary>),
+    Tags(Vec<TagBreakdown>),
     Keys(Vec<ClientKey>),
     Settings(TrackingSettings),
 }
@@ -90,6 +134,8 @@ pub enum Msg {
     Layout {
         detail_max: u16,
         stack_max: u16,
+        /// Where each section of the detail pane starts, in lines.
+        sections: Vec<(Section, u16)>,
     },
     /// Any fetch's answer.
     Loaded {

@@ -49,6 +49,8 @@ pub enum PromptFor {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
     Help,
+    /// Every notice of this run, in full, with its time.
+    Messages,
     /// A URL shown because no local browser can open it (over SSH).
     Link(String),
     /// The search line.
@@ -196,7 +198,21 @@ pub fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
         return false;
     };
     match top {
-        Overlay::Help => {
+        Overlay::Help | Overlay::Messages => {
+            // j/k and the page keys scroll; anything else closes.
+            let step: i32 = match key.code {
+                KeyCode::Char('j') | KeyCode::Down => 1,
+                KeyCode::Char('k') | KeyCode::Up => -1,
+                KeyCode::PageDown => 10,
+                KeyCode::PageUp => -10,
+                KeyCode::Char('d') if key.modifiers.contains(KeyModifiers::CONTROL) => 10,
+                KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => -10,
+                _ => 0,
+            };
+            if step != 0 {
+                app.overlay_scroll = (app.overlay_scroll as i32 + step).clamp(0, 1000) as u16;
+                return true;
+            }
             close(app);
             if ctrl_c {
                 super::update::quit(app, fx);

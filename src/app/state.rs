@@ -1,13 +1,13 @@
 use std::collections::{HashMap, VecDeque};
 
 use super::keymap::Ctx;
-use super::msg::ReqId;
+use super::msg::{ReqId, Section};
 pub use super::overlay::{Confirm, Confirmed, LineEditor, Overlay, PromptFor};
 pub use super::resource::{Failure, FailureKind, Load, Resource, Tracker, Warming};
 pub use super::rotation::{Rotation, RotationStage};
 use crate::model::{
-    Capabilities, ClientKey, ErrorDetail, ErrorSummary, Event, ListQuery, Status, Timestamp,
-    TrackingSettings,
+    Capabilities, ClientKey, ErrorDetail, ErrorSummary, Event, EventRef, EventSummary, ListQuery,
+    Status, TagBreakdown, Timestamp, TrackingSettings,
 };
 
 #[derive(Debug, Clone, Default)]
@@ -42,6 +42,49 @@ pub enum View {
     Keys,
     /// The project's error-tracking settings (GitLab).
     Settings,
+    /// The opened error's events.
+    Events,
+    /// The opened error's tag breakdowns.
+    Tags,
+}
+
+/// A list of things of one error (its events, its tags), with a selection.
+#[derive(Debug, Clone)]
+pub struct Rows<T> {
+    /// The error they belong to.
+    pub key: Option<String>,
+    pub items: Vec<T>,
+    pub next: Option<String>,
+    pub total: Option<u64>,
+    pub track: Tracker,
+    pub selected: usize,
+}
+
+impl<T> Default for Rows<T> {
+    fn default() -> Self {
+        Rows {
+            key: None,
+            items: Vec::new(),
+            next: None,
+            total: None,
+            track: Tracker::default(),
+            selected: 0,
+        }
+    }
+}
+
+impl<T> Rows<T> {
+    pub fn is(&self, key: &str) -> bool {
+        self.key.as_deref() == Some(key)
+    }
+}
+
+/// One selectable value in the tags pane: (tag index, value index).
+pub fn tag_rows(tags: &[TagBreakdown]) -> Vec<(usize, usize)> {
+    tags.iter()
+        .enumerate()
+        .flat_map(|(t, tag)| (0..tag.top.len()).map(move |v| (t, v)))
+        .collect()
 }
 
 #[derive(Debug, Clone, Default)]
@@ -162,6 +205,10 @@ pub struct App {
     pub view: View,
     /// Where Esc goes back to from the keys and settings panes.
     pub view_before: View,
+    /// Where Esc goes back to from the events and tags panes (detail or stack).
+    pub inspect_from: View,
+    /// Scroll of the help and message overlays, in lines.
+    pub overlay_scroll: u16,
     pub keys: KeysPane,
     pub settings: SettingsPane,
     /// Help, link, search line, confirmations and prompts; the top one gets keys first.
@@ -177,6 +224,33 @@ pub struct App {
     pub detail_max: u16,
     pub stack_max: u16,
     pub notice: Option<Notice>,
+    /// Every notice of this run, oldest first (`M` shows them).
+    pub log: VecDeque<Notice>,
+    /// Which event of the opened error is asked for.
+    pub event_ref: EventRef,
+    /// The cache key of the event on screen, and of the one on its way.
+    pub event_shown: Option<String>,
+    pub event_asked: Option<String>,
+    /// Where the shown event sits among the error's events, newest = 1, when known.
+    pub event_pos: Option<u64>,
+    pub event_list: Rows<EventSummary>,
+    pub tags: Rows<TagBreakdown>,
+    /// Folded sections of the detail pane.
+    pub folded: std::collections::HashSet<Section>,
+    /// The section the detail pane's cursor is on (J/K move it, Space folds it).
+    pub section: Option<Section>,
+    /// Where the sections start, as the drawing last found them.
+    pub section_lines: Vec<(Section, u16)>,
+    /// Show masked request values (Authorization, Cookie…).
+    pub reveal: bool,
+    /// Show each breadcrumb's data.
+    pub crumb_data: bool,
+    /// The focused pane fills the screen.
+    pub zoom: bool,
+    /// The wide layout shows the detail beside the list.
+    pub preview: bool,
+    /// Absolute times in UTC rather than the local zone.
+    pub utc: bool,
     /// Nothing goes to the server before this (it answered 429).
     pub rate_limited_until: Option<Timestamp>,
     /// Why data is not available, when the backend could find out.
@@ -213,6 +287,8 @@ impl App {
             events: Cache::new(32),
             view: View::List,
             view_before: View::List,
+            inspect_from: View::Detail,
+            overlay_scroll: 0,
             keys: KeysPane::default(),
             settings: SettingsPane::default(),
             overlays: Vec::new(),
@@ -224,6 +300,21 @@ impl App {
             detail_max: u16::MAX,
             stack_max: u16::MAX,
             notice: None,
+            log: VecDeque::new(),
+            event_ref: EventRef::Latest,
+            event_shown: None,
+            event_asked: None,
+            event_pos: None,
+            event_list: Rows::default(),
+            tags: Rows::default(),
+            folded: std::collections::HashSet::new(),
+            section: None,
+            section_lines: Vec::new(),
+            reveal: false,
+            crumb_data: false,
+            zoom: false,
+            preview: true,
+            utc: false,
             rate_limited_until: None,
             diagnosis: None,
             pending: HashMap::new(),
@@ -237,6 +328,16 @@ impl App {
 
     pub fn wide(&self) -> bool {
         self.width >= WIDE
+    }
+
+    /// The list and the detail side by side.
+    pub fn split(&self) -> bool {
+        self.wide() && self.preview && !self.zoom
+    }
+
+    /// How many events the opened error has, when known.
+    pub fn event_total(&self) -> Option<u64> {
+        self.target().map(|t| t.count).filter(|c| *c > 0)
     }
 
     pub fn selected(&self) -> Option<&ErrorSummary> {
@@ -264,6 +365,8 @@ impl App {
             View::Stack => vec![Ctx::Error, Ctx::Stack],
             View::Keys => vec![Ctx::Keys],
             View::Settings => vec![Ctx::Settings],
+            View::Events => vec![Ctx::Events],
+            View::Tags => vec![Ctx::Tags],
         }
     }
 
@@ -285,6 +388,8 @@ impl App {
             || self.rotation.as_ref().is_some_and(Rotation::busy)
             || self.detail.load().is_loading()
             || self.event.load().is_loading()
+            || (self.view == View::Events && self.event_list.track.load.is_loading())
+            || (self.view == View::Tags && self.tags.track.load.is_loading())
             || !self.pending.is_empty()
     }
 

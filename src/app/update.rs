@@ -8,7 +8,7 @@ use super::keymap::{self, Action};
 use super::msg::{Data, Effect, Fetch, Msg, ReqId, Slot, Timer};
 use super::resource::{Failure, FailureKind, Tracker};
 use super::state::*;
-use super::{client_keys, error_view, list, overlay, settings, triage};
+use super::{client_keys, error_view, investigate, list, overlay, settings, triage};
 use crate::backend::BackendError;
 use crate::model::Status;
 
@@ -42,7 +42,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Layout {
             detail_max,
             stack_max,
+            sections,
         } => {
+            app.section_lines = sections;
             app.detail_max = detail_max;
             app.stack_max = stack_max;
             app.detail_scroll = app.detail_scroll.min(detail_max);
@@ -53,7 +55,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Timer(Timer::AskAgain { slot, req }) => match slot {
             Slot::List => list::ask_again(app, req, &mut fx),
             Slot::Detail | Slot::Event => error_view::ask_again(app, slot, req, &mut fx),
-            Slot::Keys | Slot::Settings => {}
+            Slot::Keys | Slot::Settings | Slot::Events | Slot::Tags => {}
         },
         Msg::StatusChanged {
             req,
@@ -137,12 +139,27 @@ fn on_loaded(
             });
             error_view::detail_loaded(app, req, &id, r, fx);
         }
-        Fetch::Event { id } => {
+        Fetch::Event { id, which } => {
             let r = result.and_then(|d| match d {
                 Data::Event(x) => Ok(*x),
                 _ => Err(wrong()),
             });
-            error_view::event_loaded(app, req, &id, r, fx);
+            error_view::event_loaded(app, req, &id, &which, r, fx);
+        }
+        Fetch::Events { ref id, .. } => {
+            let append = investigate::appending(&fetch);
+            let r = result.and_then(|d| match d {
+                Data::Events(x) => Ok(x),
+                _ => Err(wrong()),
+            });
+            investigate::events_loaded(app, req, id, append, r);
+        }
+        Fetch::Tags { id } => {
+            let r = result.and_then(|d| match d {
+                Data::Tags(x) => Ok(x),
+                _ => Err(wrong()),
+            });
+            investigate::tags_loaded(app, req, &id, r);
         }
         Fetch::Keys => {
             let r = result.and_then(|d| match d {
@@ -202,6 +219,8 @@ fn tracker(app: &mut App, slot: Slot) -> &mut Tracker {
         Slot::List => &mut app.list.track,
         Slot::Detail => &mut app.detail.track,
         Slot::Event => &mut app.event.track,
+        Slot::Events => &mut app.event_list.track,
+        Slot::Tags => &mut app.tags.track,
         Slot::Keys => &mut app.keys.track,
         Slot::Settings => &mut app.settings.track,
     }
@@ -243,6 +262,7 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
         View::Detail | View::Stack => error_view::on_action(app, action, fx),
         View::Keys => client_keys::on_action(app, action, fx),
         View::Settings => settings::on_action(app, action, fx),
+        View::Events | View::Tags => investigate::on_action(app, action, fx),
     };
     if !handled {
         let text = format!(
@@ -258,7 +278,50 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
 fn global_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) -> bool {
     match action {
         Action::Quit => quit(app, fx),
-        Action::Help => overlay::open(app, Overlay::Help),
+        Action::Help => {
+            app.overlay_scroll = 0;
+            overlay::open(app, Overlay::Help)
+        }
+        Action::Messages => {
+            // Newest at the bottom: start there.
+            app.overlay_scroll = app.log.len().saturating_sub(8).min(1000) as u16;
+            overlay::open(app, Overlay::Messages)
+        }
+        Action::Zoom => {
+            app.zoom = !app.zoom;
+            if !app.zoom {
+                list::follow_selection(app, fx);
+            }
+        }
+        Action::TogglePreview => {
+            app.preview = !app.preview;
+            let text = if app.preview {
+                "The preview is back beside the list."
+            } else {
+                "Preview hidden: titles get the whole width (p shows it again)."
+            };
+            notify(app, text, NoticeKind::Info);
+            list::follow_selection(app, fx);
+        }
+        Action::OpenEvents => investigate::open_events(app, fx),
+        Action::OpenTags => investigate::open_tags(app, fx),
+        Action::CopySummary => copy(app, super::share::summary(app), "the summary", fx),
+        Action::CopyFrame => copy(
+            app,
+            super::share::failing_frame(app),
+            "the failing frame",
+            fx,
+        ),
+        Action::CopyEventId if app.view != View::Events => copy(
+            app,
+            app.event
+                .data
+                .as_ref()
+                .filter(|_| app.event.key == app.detail.key)
+                .map(|e| e.id.clone()),
+            "the event id",
+            fx,
+        ),
         Action::Refresh => refresh(app, fx),
         Action::Search => overlay::open(app, Overlay::Search(LineEditor::new(&app.query.text))),
         Action::OpenKeys => client_keys::open(app, fx),
@@ -279,6 +342,7 @@ fn global_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) -> bool {
             app.view = match app.view {
                 View::Stack => View::Detail,
                 View::Keys | View::Settings => app.view_before,
+                View::Events | View::Tags => app.inspect_from,
                 _ => View::List,
             };
             list::follow_selection(app, fx);
@@ -286,7 +350,7 @@ fn global_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) -> bool {
         Action::NextPane => match app.view {
             View::List => error_view::open_selected(app, fx),
             View::Detail => error_view::show_stack(app, fx),
-            View::Stack | View::Keys | View::Settings => {
+            View::Stack | View::Keys | View::Settings | View::Events | View::Tags => {
                 client_keys::close(app, fx);
                 app.view = View::List;
                 list::follow_selection(app, fx);
@@ -308,10 +372,32 @@ fn open_link(app: &mut App, fx: &mut Vec<Effect>) {
     }
 }
 
+/// Copies `text` (already sanitised where it came from a server) and says what it copied.
+fn copy(app: &mut App, text: Option<String>, what: &str, fx: &mut Vec<Effect>) {
+    match text {
+        Some(t) if !t.is_empty() => {
+            let first = t.lines().next().unwrap_or("").to_string();
+            let more = if t.lines().count() > 1 { " …" } else { "" };
+            notify(
+                app,
+                &format!("Copied {what} (OSC 52): {first}{more}"),
+                NoticeKind::Info,
+            );
+            fx.push(Effect::Copy(t));
+        }
+        _ => notify(
+            app,
+            &format!("Nothing to copy: {what} is not loaded yet."),
+            NoticeKind::Info,
+        ),
+    }
+}
+
 fn refresh(app: &mut App, fx: &mut Vec<Effect>) {
     match app.view {
         View::Keys => return client_keys::load(app, fx),
         View::Settings => return settings::load(app, fx),
+        View::Events | View::Tags => return investigate::refresh(app, fx),
         _ => {}
     }
     list::load(app, false, fx);
@@ -337,6 +423,8 @@ fn pane_name(v: View) -> &'static str {
         View::Stack => "the stack trace",
         View::Keys => "the client keys pane",
         View::Settings => "the settings pane",
+        View::Events => "the events list",
+        View::Tags => "the tags pane",
     }
 }
 
@@ -353,12 +441,21 @@ fn key_name(key: &KeyEvent) -> String {
     }
 }
 
+/// How many notices the message log keeps.
+pub const LOG_CAP: usize = 500;
+
+/// A notice in the status line, kept in the message log (`M`).
 pub fn notify(app: &mut App, text: &str, kind: NoticeKind) {
-    app.notice = Some(Notice {
+    let n = Notice {
         text: text.to_string(),
         kind,
         at: app.now,
-    });
+    };
+    app.log.push_back(n.clone());
+    while app.log.len() > LOG_CAP {
+        app.log.pop_front();
+    }
+    app.notice = Some(n);
 }
 
 /// Whether the status filter hides errors with this status (used to dim them in the list).

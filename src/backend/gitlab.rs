@@ -276,6 +276,12 @@ impl GitlabBackend {
             version: None,
             sort_note: Some("GitLab does not sort errors by users.".into()),
             user_counts: true,
+            event_history: Some(EVENT_HISTORY.into()),
+            event_ends: false,
+            tag_note: Some(
+                "GitLab does not serve tag breakdowns: open the error in Sentry (o) for them."
+                    .into(),
+            ),
         }
     }
 
@@ -350,6 +356,9 @@ fn text(v: &Value, k: &str) -> Option<String> {
     }
 }
 
+/// Why GitLab shows one event per error.
+const EVENT_HISTORY: &str = "GitLab serves only the latest event of an error: its API has no event history (open the error in Sentry with o for the others).";
+
 fn summary_from(node: &Value, level: Level) -> Result<ErrorSummary> {
     let id = text(node, "sentryId").ok_or_else(|| BackendError::Malformed {
         what: "GitLab error".into(),
@@ -372,6 +381,10 @@ fn summary_from(node: &Value, level: Level) -> Result<ErrorSummary> {
         url: text(node, "externalUrl"),
         project: text(node, "sentryProjectSlug"),
         platform: None,
+        stats_24h: node["frequency"]
+            .as_array()
+            .map(|f| f.iter().map(|p| num(p, "count")).collect())
+            .unwrap_or_default(),
         id,
     })
 }
@@ -568,10 +581,7 @@ impl Backend for GitlabBackend {
                     })
                 })
                 .collect(),
-            stats_24h: d["frequency"]
-                .as_array()
-                .map(|f| f.iter().map(|p| num(p, "count")).collect())
-                .unwrap_or_default(),
+            stats_30d: Vec::new(),
         })
     }
 
@@ -604,21 +614,14 @@ impl Backend for GitlabBackend {
                                     .collect()
                             })
                             .unwrap_or_default(),
+                        vars: Vec::new(),
                     })
                     .collect()
             })
             .unwrap_or_default();
         Ok(Event {
             id: text(st, "issueId").unwrap_or_else(|| id.to_string()),
-            title: None,
-            culprit: None,
-            message: None,
-            platform: None,
             date: parse_time(st["dateReceived"].as_str()),
-            release: None,
-            environment: None,
-            user: None,
-            tags: Vec::new(),
             exceptions: if frames.is_empty() {
                 Vec::new()
             } else {
@@ -631,9 +634,7 @@ impl Backend for GitlabBackend {
                     frames,
                 }]
             },
-            breadcrumbs: Vec::new(),
-            request: None,
-            other_entries: Vec::new(),
+            ..Event::default()
         })
     }
 

@@ -9,8 +9,8 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::model::{
-    Capabilities, ClientKey, ErrorDetail, ErrorSummary, Event, ListQuery, Page, Status,
-    TrackingSettings,
+    Capabilities, ClientKey, ErrorDetail, ErrorSummary, Event, EventRef, EventSummary, ListQuery,
+    Page, Status, TagBreakdown, TrackingSettings,
 };
 
 #[async_trait]
@@ -26,6 +26,46 @@ pub trait Backend: Send + Sync {
     ) -> Result<Page<ErrorSummary>>;
     async fn detail(&self, id: &str) -> Result<ErrorDetail>;
     async fn latest_event(&self, id: &str) -> Result<Event>;
+    /// One event of an error: latest, oldest, recommended or by id. Servers that keep only
+    /// the latest say why they cannot give the others.
+    async fn event(&self, id: &str, which: &EventRef) -> Result<Event> {
+        match which {
+            EventRef::Latest => self.latest_event(id).await,
+            _ => Err(BackendError::Unsupported(
+                self.capabilities()
+                    .event_history
+                    .unwrap_or_else(|| self.unsupported("other events").to_string()),
+            )),
+        }
+    }
+    /// An error's events, newest first.
+    async fn events(
+        &self,
+        id: &str,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<EventSummary>> {
+        let _ = (id, cursor, limit);
+        Err(BackendError::Unsupported(
+            self.capabilities()
+                .event_history
+                .unwrap_or_else(|| self.unsupported("events lists").to_string()),
+        ))
+    }
+    /// Each tag of an error with its top values (`key` narrows to one tag).
+    async fn tags(&self, id: &str, key: Option<&str>) -> Result<Vec<TagBreakdown>> {
+        let _ = (id, key);
+        Err(BackendError::Unsupported(
+            self.capabilities()
+                .tag_note
+                .unwrap_or_else(|| self.unsupported("tag breakdowns").to_string()),
+        ))
+    }
+    /// The error an event belongs to (for an event id pasted from a pager).
+    async fn find_event(&self, event_id: &str) -> Result<String> {
+        let _ = event_id;
+        Err(self.unsupported("finding errors by event id"))
+    }
     /// Changes an error's status and answers with the error as the server now has it.
     async fn set_status(&self, id: &str, status: &Status) -> Result<ErrorSummary>;
 

@@ -501,15 +501,91 @@ impl Backend for SentryBackend {
     }
 
     async fn latest_event(&self, id: &str) -> Result<Event> {
+        self.event(id, &EventRef::Latest).await
+    }
+
+    async fn event(&self, id: &str, which: &EventRef) -> Result<Event> {
+        let flavor = self.flavor().await?;
+        if let Some(why) = flavor.capabilities().refuses_event(which) {
+            return Err(BackendError::Unsupported(why));
+        }
+        let what = match which {
+            EventRef::Id(e) => format!("event {} of error {id}", sanitize(e)),
+            other => format!("{} event of error {id}", other.path_part()),
+        };
+        let op = Op::new("the `event:read` scope", "read events", what).event_sized();
+        let part = enc(which.path_part())?;
+        let path = self.issue_read_path(id, &format!("events/{part}/")).await?;
+        let resp = self.http.get::<Value>(&path, &[], &op).await?;
+        decode_event(&resp.body)
+    }
+
+    async fn events(
+        &self,
+        id: &str,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<EventSummary>> {
         let op = Op::new(
             "the `event:read` scope",
             "read events",
-            format!("latest event of error {id}"),
-        )
-        .event_sized();
-        let path = self.issue_read_path(id, "events/latest/").await?;
+            format!("events of error {id}"),
+        );
+        let path = self.issue_read_path(id, "events/").await?;
+        // Sentry reads `per_page`, GlitchTip `limit`.
+        let n = limit.clamp(1, 100).to_string();
+        let mut q = vec![("per_page", n.clone()), ("limit", n)];
+        if let Some(c) = cursor {
+            q.push(("cursor", c.to_string()));
+        }
+        let resp = self.http.get::<Vec<Value>>(&path, &q, &op).await?;
+        let mut items: Vec<EventSummary> =
+            resp.body.iter().filter_map(decode_event_summary).collect();
+        items.truncate(limit.max(1));
+        Ok(Page {
+            items,
+            next: next_cursor(&resp.headers),
+            total: hits(&resp.headers),
+        })
+    }
+
+    async fn tags(&self, id: &str, key: Option<&str>) -> Result<Vec<TagBreakdown>> {
+        let op = Op::new(
+            "the `event:read` scope",
+            "read tags",
+            format!("tags of error {id}"),
+        );
+        let path = self.issue_read_path(id, "tags/").await?;
+        let mut q = vec![("limit", "10".to_string())];
+        if let Some(k) = key {
+            q.push(("key", k.to_string()));
+        }
+        let resp = self.http.get::<Vec<Value>>(&path, &q, &op).await?;
+        let mut tags: Vec<TagBreakdown> = resp.body.iter().filter_map(decode_tag).collect();
+        if let Some(k) = key {
+            tags.retain(|t| t.key == k);
+        }
+        Ok(tags)
+    }
+
+    async fn find_event(&self, event_id: &str) -> Result<String> {
+        if self.glitchtip().await? {
+            return Err(BackendError::Unsupported(
+                "GlitchTip cannot look an event id up: open the error by its number or link."
+                    .into(),
+            ));
+        }
+        let op = Op::new(
+            "the `event:read` scope",
+            "look events up",
+            format!("event {}", sanitize(event_id)),
+        );
+        let path = self.org_path(&format!("eventids/{}/", enc(event_id)?))?;
         let resp = self.http.get::<Value>(&path, &[], &op).await?;
-        decode_event(&resp.body)
+        str_field(&resp.body, "groupId").ok_or_else(|| BackendError::Malformed {
+            what: "event lookup".into(),
+            detail: "the answer names no `groupId`".into(),
+        })
     }
 
     async fn settings(&self) -> Result<TrackingSettings> {
@@ -785,6 +861,7 @@ impl RawIssue {
             }),
             project: self.project.and_then(|p| p.slug),
             platform: self.platform,
+            stats_24h: stat_points(self.stats.as_ref(), "24h"),
             id,
         };
         let rest = DetailRest {
@@ -806,16 +883,19 @@ impl RawIssue {
                     })
                 })
                 .collect(),
-            stats_24h: self
-                .stats
-                .as_ref()
-                .and_then(|s| s.get("24h"))
-                .and_then(Value::as_array)
-                .map(|pts| pts.iter().map(|p| as_u64(p.get(1))).collect())
-                .unwrap_or_default(),
+            stats_30d: stat_points(self.stats.as_ref(), "30d"),
         };
         (summary, rest)
     }
+}
+
+/// `stats[period]` as counts, oldest first; at most 400 points.
+fn stat_points(stats: Option<&Value>, period: &str) -> Vec<u64> {
+    stats
+        .and_then(|s| s.get(period))
+        .and_then(Value::as_array)
+        .map(|pts| pts.iter().take(400).map(|p| as_u64(p.get(1))).collect())
+        .unwrap_or_default()
 }
 
 struct DetailRest {
@@ -823,7 +903,7 @@ struct DetailRest {
     first_release: Option<Release>,
     last_release: Option<Release>,
     tags: Vec<TagSummary>,
-    stats_24h: Vec<u64>,
+    stats_30d: Vec<u64>,
 }
 
 impl DetailRest {
@@ -834,7 +914,7 @@ impl DetailRest {
             first_release: self.first_release,
             last_release: self.last_release,
             tags: self.tags,
-            stats_24h: self.stats_24h,
+            stats_30d: self.stats_30d,
         }
     }
 }
@@ -899,7 +979,143 @@ fn decode_frame(f: &Value) -> Frame {
                     .collect()
             })
             .unwrap_or_default(),
+        vars: f
+            .get("vars")
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.iter()
+                    .take(MAX_FIELDS)
+                    .map(|(k, v)| (k.clone(), value_text(v)))
+                    .collect()
+            })
+            .unwrap_or_default(),
     }
+}
+
+/// At most this many fields of one object (variables, headers, context fields) are kept.
+const MAX_FIELDS: usize = 200;
+
+/// A JSON value as one line of text: strings as they are, the rest as compact JSON.
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => "null".into(),
+        other => other.to_string(),
+    }
+}
+
+/// `[["k","v"], …]`, `{"k": "v"}` or `"k=v&…"`: Sentry sends each of these shapes.
+fn pairs(v: Option<&Value>) -> Vec<(String, String)> {
+    match v {
+        Some(Value::Array(a)) => a
+            .iter()
+            .take(MAX_FIELDS)
+            .filter_map(|p| {
+                let p = p.as_array()?;
+                Some((
+                    value_text(p.first()?),
+                    p.get(1).map(value_text).unwrap_or_default(),
+                ))
+            })
+            .collect(),
+        Some(Value::Object(m)) => m
+            .iter()
+            .take(MAX_FIELDS)
+            .map(|(k, v)| (k.clone(), value_text(v)))
+            .collect(),
+        Some(Value::String(q)) => q
+            .trim_start_matches('?')
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .take(MAX_FIELDS)
+            .map(|p| match p.split_once('=') {
+                Some((k, v)) => (k.to_string(), v.to_string()),
+                None => (p.to_string(), String::new()),
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn flat_object(v: Option<&Value>) -> std::collections::BTreeMap<String, String> {
+    v.and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .filter(|(_, v)| !v.is_null())
+                .take(MAX_FIELDS)
+                .map(|(k, v)| (k.clone(), value_text(v)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The first of `keys` that the object has as a string.
+fn first_str(v: &Value, keys: &[&str]) -> Option<String> {
+    keys.iter()
+        .find_map(|k| str_field(v, k))
+        .filter(|s| !s.is_empty())
+}
+
+fn tag_of(tags: Option<&Value>, name: &str) -> Option<String> {
+    match tags? {
+        Value::Array(ts) => ts.iter().find_map(|t| match t {
+            Value::Array(p) if p.first()?.as_str()? == name => p.get(1).map(value_text),
+            t if t.get("key")?.as_str()? == name => str_field(t, "value"),
+            _ => None,
+        }),
+        Value::Object(m) => m.get(name).map(value_text),
+        _ => None,
+    }
+}
+
+fn user_word(u: Option<&Value>) -> Option<String> {
+    u.filter(|u| u.is_object())
+        .and_then(|u| first_str(u, &["email", "username", "name", "id", "ip_address"]))
+}
+
+/// One row of `…/events/`: Sentry's and GlitchTip's shapes.
+fn decode_event_summary(v: &Value) -> Option<EventSummary> {
+    let id = first_str(v, &["eventID", "eventId", "id"])?;
+    let tags = v.get("tags");
+    Some(EventSummary {
+        id,
+        date: parse_time(
+            v.get("dateCreated")
+                .or_else(|| v.get("dateReceived"))
+                .and_then(Value::as_str),
+        ),
+        message: first_str(v, &["message", "title"]),
+        release: match v.get("release") {
+            Some(r @ Value::Object(_)) => first_str(r, &["shortVersion", "version"]),
+            Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+            _ => tag_of(tags, "release"),
+        },
+        environment: tag_of(tags, "environment"),
+        user: user_word(v.get("user")).or_else(|| tag_of(tags, "user")),
+    })
+}
+
+/// One key of `…/tags/`, with its top values.
+fn decode_tag(v: &Value) -> Option<TagBreakdown> {
+    let key = str_field(v, "key")?;
+    let top: Vec<TagValue> = v
+        .get("topValues")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .take(MAX_FIELDS)
+        .map(|t| TagValue {
+            value: first_str(t, &["value", "name"]).unwrap_or_default(),
+            count: as_u64(t.get("count")),
+        })
+        .collect();
+    let total = as_u64(v.get("totalValues")).max(top.iter().map(|t| t.count).sum());
+    Some(TagBreakdown {
+        name: first_str(v, &["name"]).unwrap_or_else(|| key.clone()),
+        key,
+        total,
+        top,
+    })
 }
 
 fn decode_frames(stacktrace: Option<&Value>) -> Vec<Frame> {
@@ -933,11 +1149,18 @@ pub fn decode_event(v: &Value) -> Result<Event> {
             _ => None,
         },
         environment: None,
-        user: v.get("user").filter(|u| u.is_object()).and_then(|u| {
-            ["email", "username", "name", "id", "ip_address"]
-                .iter()
-                .find_map(|k| str_field(u, k))
-        }),
+        user: user_word(v.get("user")),
+        user_details: v
+            .get("user")
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.iter()
+                    .filter(|(_, v)| !v.is_null())
+                    .take(MAX_FIELDS)
+                    .map(|(k, v)| (k.clone(), value_text(v)))
+                    .collect()
+            })
+            .unwrap_or_default(),
         tags: match v.get("tags") {
             Some(Value::Array(ts)) => ts
                 .iter()
@@ -962,10 +1185,34 @@ pub fn decode_event(v: &Value) -> Result<Event> {
                 .collect(),
             _ => Vec::new(),
         },
-        exceptions: Vec::new(),
-        breadcrumbs: Vec::new(),
-        request: None,
-        other_entries: Vec::new(),
+        contexts: v
+            .get("contexts")
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.iter()
+                    .take(MAX_FIELDS)
+                    .map(|(name, c)| {
+                        let mut fields = flat_object(Some(c));
+                        // `type` repeats the context's name.
+                        if fields.get("type").is_some_and(|t| t == name) {
+                            fields.remove("type");
+                        }
+                        (name.clone(), fields)
+                    })
+                    .filter(|(_, f)| !f.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default(),
+        sdk: v.get("sdk").and_then(|s| {
+            Some(Sdk {
+                name: str_field(s, "name")?,
+                version: str_field(s, "version"),
+            })
+        }),
+        // Sentry spells them `…EventID`, GlitchTip `…EventId`.
+        previous_event_id: first_str(v, &["previousEventID", "previousEventId"]),
+        next_event_id: first_str(v, &["nextEventID", "nextEventId"]),
+        ..Event::default()
     };
     let tag = |name: &str| {
         ev.tags
@@ -1037,17 +1284,41 @@ pub fn decode_event(v: &Value) -> Result<Event> {
                     .flatten()
                 {
                     ev.breadcrumbs.push(Breadcrumb {
-                        timestamp: parse_time(b.get("timestamp").and_then(Value::as_str)),
+                        timestamp: match b.get("timestamp") {
+                            Some(Value::Number(n)) => n.as_f64().and_then(|f| {
+                                chrono::DateTime::from_timestamp_millis((f * 1000.0) as i64)
+                            }),
+                            t => parse_time(t.and_then(Value::as_str)),
+                        },
+                        ty: str_field(b, "type"),
                         category: str_field(b, "category"),
                         level: str_field(b, "level"),
                         message: str_field(b, "message"),
+                        data: b.get("data").filter(|d| !d.is_null()).cloned(),
                     });
                 }
             }
             "request" => {
+                let mut headers = pairs(data.get("headers"));
+                let cookies = pairs(data.get("cookies"));
+                if !cookies.is_empty()
+                    && !headers
+                        .iter()
+                        .any(|(k, _)| k.eq_ignore_ascii_case("cookie"))
+                {
+                    let joined: Vec<String> =
+                        cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                    headers.push(("Cookie".into(), joined.join("; ")));
+                }
                 ev.request = Some(RequestInfo {
                     method: str_field(data, "method"),
                     url: str_field(data, "url"),
+                    query: pairs(data.get("query")),
+                    headers,
+                    data: data
+                        .get("data")
+                        .filter(|d| !d.is_null() && d.as_str() != Some(""))
+                        .map(value_text),
                 });
             }
             other => ev.other_entries.push(other.to_string()),

@@ -12,14 +12,14 @@ use crate::backend::sentry::SentryBackend;
 use crate::backend::{Backend, Secret};
 use crate::config::{self, BackendKind, Flags, Target};
 use crate::demo::{self, DemoOptions};
-use crate::model::{ErrorSummary, ListQuery, Sort, Status, StatusFilter};
+use crate::model::{ErrorSummary, EventRef, ListQuery, Sort, Status, StatusFilter};
 use crate::text::sanitize;
 
 mod keys;
 mod output;
 
 pub use output::table;
-use output::{settings_text, show_json, show_text};
+use output::{events_table, settings_text, show_json, show_text, tags_text};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -60,6 +60,9 @@ pub struct Global {
     /// Allow sending tokens over plain http:// to a host that is not this machine
     #[arg(long, global = true)]
     pub allow_http: bool,
+    /// Show absolute times in UTC instead of the local time zone
+    #[arg(long, global = true)]
+    pub utc: bool,
     /// Write a debug log to this file [env: ERRTUI_LOG]
     #[arg(long, global = true)]
     pub log_file: Option<std::path::PathBuf>,
@@ -97,11 +100,40 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Show one error with its latest event and stack trace
+    /// Show one error with an event and its stack trace. ID: a number, a short id (WEB-1A2),
+    /// an event id, or the error's link (Sentry, GlitchTip or GitLab)
     Show {
         id: String,
+        /// Which event: latest, oldest, recommended or an event id
+        #[arg(long)]
+        event: Option<String>,
         #[arg(long)]
         json: bool,
+    },
+    /// An error's events, newest first
+    Events {
+        id: String,
+        /// Stop after this many events
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Tag breakdowns of an error: each tag's top values across its events
+    Tags {
+        id: String,
+        /// Only this tag (release, environment, browser…)
+        #[arg(long)]
+        key: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Open the terminal UI on one error (a number, short id, event id or link)
+    Open {
+        id: String,
+        /// Which event: latest, oldest, recommended or an event id
+        #[arg(long)]
+        event: Option<String>,
     },
     /// Resolve errors
     Resolve {
@@ -318,8 +350,11 @@ fn flags(g: &Global) -> Flags {
 }
 
 pub fn backend_from(g: &Global) -> Result<Arc<dyn Backend>, String> {
-    let allow = g.allow_http;
-    let b: Arc<dyn Backend> = match config::target(&flags(g), &env)? {
+    backend_for(config::target(&flags(g), &env)?, g.allow_http)
+}
+
+fn backend_for(target: Target, allow: bool) -> Result<Arc<dyn Backend>, String> {
+    let b: Arc<dyn Backend> = match target {
         Target::Sentry(t) => Arc::new(
             SentryBackend::new(&t.url, &t.org, t.project.as_deref(), t.token)
                 .map_err(|e| e.to_string())?
@@ -333,6 +368,61 @@ pub fn backend_from(g: &Global) -> Result<Arc<dyn Backend>, String> {
         ),
     };
     Ok(b)
+}
+
+fn tui_options(g: &Global) -> crate::runtime::RunOptions {
+    crate::runtime::RunOptions {
+        start: None,
+        utc: g.utc,
+    }
+}
+
+/// What `show`, `events`, `tags` and `open` were pointed at.
+pub struct Located {
+    pub backend: Arc<dyn Backend>,
+    pub id: String,
+    pub event: Option<EventRef>,
+}
+
+/// Reads a number, short id, event id or link; the organization (or GitLab project) comes
+/// from a link, and its server must be the one the token belongs to.
+pub async fn locate(g: &Global, input: &str, event: Option<&str>) -> Result<Located, Failure> {
+    let p = crate::link::parse(input).map_err(Failure::Usage)?;
+    let mut g = g.clone();
+    if let Some(project) = &p.gitlab_project {
+        g.backend = Some(BackendArg::Gitlab);
+        g.project = Some(project.clone());
+    } else if p.server.is_some() {
+        g.backend = Some(BackendArg::Sentry);
+        if let Some(org) = &p.org {
+            g.org = Some(org.clone());
+        }
+    }
+    let target = config::target(&flags(&g), &env)?;
+    let url = match &target {
+        Target::Sentry(t) => t.url.clone(),
+        Target::Gitlab(t) => t.url.clone(),
+    };
+    if !crate::link::same_server(&url, &p) {
+        let there = p.server.clone().unwrap_or_default();
+        return Err(Failure::Usage(format!(
+            "That link is on {}, but errtui's token belongs to {} (from --url or the environment), and a token goes only to its own server. Pass --url {} with a token for that server.",
+            sanitize(&there),
+            sanitize(&url),
+            sanitize(&there)
+        )));
+    }
+    let backend = backend_for(target, g.allow_http)?;
+    let event = match event.or(p.event.as_deref()) {
+        Some(e) => Some(EventRef::parse(e).map_err(Failure::Usage)?),
+        None => None,
+    };
+    let id = match (&p.issue, &event) {
+        (Some(id), _) => id.clone(),
+        (None, Some(EventRef::Id(e))) => backend.find_event(e).await?,
+        _ => return Err(Failure::Usage("no error given".into())),
+    };
+    Ok(Located { backend, id, event })
 }
 
 async fn start_demo(args: &DemoArgs, port: u16) -> Result<demo::DemoServer, String> {
@@ -391,7 +481,7 @@ pub(super) fn to_json<T: serde::Serialize>(v: &T) -> Result<String, Failure> {
 pub async fn run(cli: Cli) -> Result<(), Failure> {
     let g = &cli.global;
     match cli.command {
-        None => Ok(crate::runtime::run(backend_from(g)?).await?),
+        None => Ok(crate::runtime::run(backend_from(g)?, tui_options(g)).await?),
         Some(Command::Demo(args)) => {
             let server = start_demo(&args, 0).await?;
             let b: Arc<dyn Backend> = match g.backend {
@@ -415,7 +505,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                     .map_err(|e| e.to_string())?,
                 ),
             };
-            Ok(crate::runtime::run(b).await?)
+            Ok(crate::runtime::run(b, tui_options(g)).await?)
         }
         Some(Command::DemoServer { port, demo: args }) => {
             let server = start_demo(&args, port).await?;
@@ -457,12 +547,25 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 table(&items, chrono::Utc::now(), b.capabilities().user_counts)
             })
         }
-        Some(Command::Show { id, json }) => {
-            let b = backend_from(g)?;
+        Some(Command::Show { id, event, json }) => {
+            let Located {
+                backend: b,
+                id,
+                event,
+            } = locate(g, &id, event.as_deref()).await?;
+            let which = event.unwrap_or_default();
             let mut detail = patiently(b.as_ref(), || b.detail(&id)).await?;
-            let event = patiently(b.as_ref(), || b.latest_event(&id))
+            let event = patiently(b.as_ref(), || b.event(&id, &which))
                 .await
-                .map_err(|e| Failure::Fail(format!("could not load the latest event: {e}")))?;
+                .map_err(|e| {
+                    Failure::Fail(format!(
+                        "could not load the {} event: {e}",
+                        match &which {
+                            EventRef::Id(_) => "asked-for",
+                            w => w.path_part(),
+                        }
+                    ))
+                })?;
             detail.fill_from(&event);
             print(&if json {
                 show_json(&detail, &event)?
@@ -474,6 +577,44 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                     b.capabilities().user_counts,
                 )
             })
+        }
+        Some(Command::Events { id, limit, json }) => {
+            let Located { backend: b, id, .. } = locate(g, &id, None).await?;
+            let items = events_all(b.as_ref(), &id, limit).await?;
+            print(&if json {
+                let v: Vec<serde_json::Value> = items
+                    .iter()
+                    .map(|e| {
+                        serde_json::json!({
+                            "id": e.id, "date": e.date, "message": e.message,
+                            "release": e.release, "environment": e.environment, "user": e.user,
+                        })
+                    })
+                    .collect();
+                to_json(&v)?
+            } else {
+                events_table(&items)
+            })
+        }
+        Some(Command::Tags { id, key, json }) => {
+            let Located { backend: b, id, .. } = locate(g, &id, None).await?;
+            let tags = b.tags(&id, key.as_deref()).await?;
+            print(&if json {
+                to_json(&tags)?
+            } else {
+                tags_text(&tags)
+            })
+        }
+        Some(Command::Open { id, event }) => {
+            let Located { backend, id, event } = locate(g, &id, event.as_deref()).await?;
+            Ok(crate::runtime::run(
+                backend,
+                crate::runtime::RunOptions {
+                    start: Some((id, event.unwrap_or_default())),
+                    utc: g.utc,
+                },
+            )
+            .await?)
         }
         Some(Command::Resolve { ids }) => change(g, &ids, Status::Resolved).await,
         Some(Command::Ignore { ids }) => change(g, &ids, Status::Ignored).await,
@@ -552,6 +693,29 @@ pub async fn list_all(
         match page.next {
             Some(c) if got > 0 => cursor = Some(c),
             _ => break,
+        }
+    }
+    items.truncate(limit);
+    Ok(items)
+}
+
+/// An error's events up to `limit`, page by page; a cursor seen before ends the walk.
+async fn events_all(
+    b: &dyn Backend,
+    id: &str,
+    limit: usize,
+) -> Result<Vec<crate::model::EventSummary>, Failure> {
+    let mut items = Vec::new();
+    let mut cursor: Option<String> = None;
+    let mut guard = crate::backend::http::PageGuard::default();
+    while items.len() < limit {
+        let want = (limit - items.len()).min(100);
+        let page = b.events(id, cursor.as_deref(), want).await?;
+        let got = page.items.len();
+        items.extend(page.items);
+        match page.next.filter(|c| got > 0 && guard.follow(c)) {
+            Some(c) => cursor = Some(c),
+            None => break,
         }
     }
     items.truncate(limit);

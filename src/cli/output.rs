@@ -137,21 +137,96 @@ pub(super) fn show_json(
     let exceptions = serde_json::to_value(&ev.exceptions).map_err(|e| e.to_string())?;
     if let Some(obj) = v.as_object_mut() {
         obj.insert("exceptions".into(), exceptions);
-        obj.insert(
-            "event".into(),
-            serde_json::json!({
-                "id": ev.id,
-                "date": ev.date,
-                "release": ev.release,
-                "environment": ev.environment,
-                "user": ev.user,
-                "tags": ev.tags.iter().map(|(k, v)| serde_json::json!({"key": k, "value": v})).collect::<Vec<_>>(),
-                "breadcrumbs": ev.breadcrumbs,
-                "request": ev.request,
-            }),
-        );
+        obj.insert("event".into(), event_json(ev));
     }
     to_json(&v)
+}
+
+/// An event for scripts: secrets in its request masked.
+pub(super) fn event_json(ev: &crate::model::Event) -> serde_json::Value {
+    serde_json::json!({
+        "id": ev.id,
+        "date": ev.date,
+        "message": ev.message,
+        "release": ev.release,
+        "environment": ev.environment,
+        "user": ev.user,
+        "user_details": ev.user_details,
+        "previous_event_id": ev.previous_event_id,
+        "next_event_id": ev.next_event_id,
+        "tags": ev.tags.iter().map(|(k, v)| serde_json::json!({"key": k, "value": v})).collect::<Vec<_>>(),
+        "breadcrumbs": ev.breadcrumbs,
+        "request": ev.request.as_ref().map(|r| {
+            let m = r.masked();
+            serde_json::json!({
+                "method": m.method,
+                "url": m.url,
+                "query": m.query,
+                "headers": m.headers,
+                "data": m.data,
+            })
+        }),
+        "contexts": ev.contexts,
+        "sdk": ev.sdk,
+    })
+}
+
+/// An error's events as a table, newest first.
+pub(super) fn events_table(items: &[crate::model::EventSummary]) -> String {
+    if items.is_empty() {
+        return "No events found.\n".into();
+    }
+    let opt = |v: &Option<String>| v.as_deref().map(sanitize).unwrap_or_else(|| "—".into());
+    let mut out = format!(
+        "{}  {}  {}  {}  {}  MESSAGE\n",
+        fit("EVENT", 32),
+        fit("DATE", 20),
+        fit("RELEASE", 16),
+        fit("ENVIRONMENT", 12),
+        fit("USER", 20)
+    );
+    for e in items {
+        let date = e
+            .date
+            .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
+            .unwrap_or_else(|| "—".into());
+        out.push_str(&format!(
+            "{}  {}  {}  {}  {}  {}\n",
+            fit(&sanitize(&e.id), 32),
+            fit(&date, 20),
+            fit(&opt(&e.release), 16),
+            fit(&opt(&e.environment), 12),
+            fit(&opt(&e.user), 20),
+            crate::text::truncate(&opt(&e.message), 100)
+        ));
+    }
+    out
+}
+
+/// Tag breakdowns as text bars.
+pub(super) fn tags_text(tags: &[crate::model::TagBreakdown]) -> String {
+    if tags.is_empty() {
+        return "No tags.\n".into();
+    }
+    let mut out = String::new();
+    for t in tags {
+        out.push_str(&format!(
+            "{} ({} events)\n",
+            sanitize(&t.key),
+            crate::ui::format::grouped(t.total)
+        ));
+        for v in &t.top {
+            let pct = t.percent(v.count);
+            out.push_str(&format!(
+                "  {} {:>3}%  {}  {}\n",
+                fit(&"█".repeat((pct as usize).div_ceil(5)), 20),
+                pct,
+                fit_right(&crate::ui::format::grouped(v.count), 9),
+                sanitize(&v.value)
+            ));
+        }
+    }
+    out
 }
 
 pub(super) fn show_text(
@@ -190,6 +265,27 @@ pub(super) fn show_text(
         line("Link", sanitize(u));
     }
     line("Event", sanitize(&ev.id));
+    for (k, v) in [
+        ("Release", &ev.release),
+        ("Environment", &ev.environment),
+        ("User", &ev.user),
+        ("Previous", &ev.previous_event_id),
+        ("Next", &ev.next_event_id),
+    ] {
+        if let Some(v) = v {
+            line(k, sanitize(v));
+        }
+    }
+    if let Some(r) = ev.request.as_ref().map(|r| r.masked()) {
+        line(
+            "Request",
+            sanitize(&format!(
+                "{} {}",
+                r.method.as_deref().unwrap_or(""),
+                r.url.as_deref().unwrap_or("")
+            )),
+        );
+    }
     for ex in ev.exceptions.iter().rev() {
         out.push_str(&format!(
             "\n{}: {}\n",
@@ -202,6 +298,34 @@ pub(super) fn show_text(
                 if f.in_app { "●" } else { "·" },
                 sanitize(&f.location()),
                 sanitize(f.function.as_deref().unwrap_or("?"))
+            ));
+        }
+    }
+    if !ev.breadcrumbs.is_empty() {
+        out.push_str("\nBreadcrumbs (oldest first)\n");
+        for b in &ev.breadcrumbs {
+            out.push_str(&format!(
+                "  {}  {:<7} {:<12} {}\n",
+                b.timestamp
+                    .map(|t| t.format("%H:%M:%S").to_string())
+                    .unwrap_or_else(|| "        ".into()),
+                sanitize(b.level.as_deref().unwrap_or("")),
+                sanitize(b.category.as_deref().unwrap_or("")),
+                sanitize(b.message.as_deref().unwrap_or(""))
+            ));
+        }
+    }
+    if !ev.breadcrumbs.is_empty() {
+        out.push_str("\nBreadcrumbs (oldest first)\n");
+        for b in &ev.breadcrumbs {
+            out.push_str(&format!(
+                "  {}  {:<7} {:<12} {}\n",
+                b.timestamp
+                    .map(|t| t.format("%H:%M:%S").to_string())
+                    .unwrap_or_else(|| "        ".into()),
+                sanitize(b.level.as_deref().unwrap_or("")),
+                sanitize(b.category.as_deref().unwrap_or("")),
+                sanitize(b.message.as_deref().unwrap_or(""))
             ));
         }
     }

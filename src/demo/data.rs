@@ -386,10 +386,33 @@ impl Dataset {
             );
             obj.insert("activity".into(), json!([{"id": "0", "type": "first_seen", "data": {}, "dateCreated": ts(issue.first_seen), "user": null}]));
             obj.insert("userReportCount".into(), json!(0));
+            obj.insert(
+                "stats".into(),
+                json!({"24h": self.stats(issue), "30d": self.stats_30d(issue)}),
+            );
             obj.insert("seenBy".into(), json!([]));
             obj.insert("participants".into(), json!([]));
         }
         v
+    }
+
+    fn stats_30d(&self, issue: &DemoIssue) -> Value {
+        let day = 86_400;
+        let end = issue.last_seen - issue.last_seen % day;
+        let per_day = (issue.count / 30).max(1);
+        Value::Array(
+            (0..30)
+                .map(|k| {
+                    let at = end - (29 - k) * day;
+                    let n = if at + day < issue.first_seen {
+                        0
+                    } else {
+                        hash(issue.id.wrapping_mul(17) + k as u64) % (per_day * 2 + 1)
+                    };
+                    json!([at, n])
+                })
+                .collect(),
+        )
     }
 
     fn stats(&self, issue: &DemoIssue) -> Value {
@@ -411,16 +434,181 @@ impl Dataset {
         )
     }
 
-    /// The latest event of an issue, in the shape of Sentry's `events/latest/`.
-    pub fn event_json(&self, idx: usize) -> Value {
+    /// How many events the demo keeps for an issue (at most 12; the count says how many
+    /// there were in all, as a real server's retention would).
+    pub fn event_count(&self, idx: usize) -> usize {
+        (self.issues[idx].count as usize).clamp(1, 12)
+    }
+
+    /// Event `k` of an issue's kept events, newest first.
+    pub fn event_id(&self, idx: usize, k: usize) -> String {
+        let id = self.issues[idx].id;
+        format!(
+            "{:016x}{:016x}",
+            hash(id),
+            hash(id + 1 + k as u64 * 1_000_003)
+        )
+    }
+
+    /// Which of the issue's events has this id.
+    pub fn event_index(&self, idx: usize, event_id: &str) -> Option<usize> {
+        let want = event_id.replace('-', "").to_ascii_lowercase();
+        (0..self.event_count(idx)).find(|k| self.event_id(idx, *k) == want)
+    }
+
+    /// The issue an event id belongs to, searching every issue's kept events.
+    pub fn find_event(&self, event_id: &str) -> Option<(usize, usize)> {
+        (0..self.issues.len()).find_map(|i| self.event_index(i, event_id).map(|k| (i, k)))
+    }
+
+    /// What varies between the events of one issue: when, release, environment, user, browser.
+    fn facets(&self, idx: usize, k: usize) -> Facets {
         let issue = &self.issues[idx];
         let t = self.template(issue);
-        let ts = |s: i64| {
-            DateTime::from_timestamp(s, 0)
-                .unwrap_or_default()
-                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+        let n = self.event_count(idx) as i64;
+        let span = (issue.last_seen - issue.first_seen).max(n);
+        let h = hash(issue.id.wrapping_mul(977) + k as u64);
+        let users = issue.users.max(1);
+        Facets {
+            date: issue.last_seen - span * k as i64 / n,
+            release: t.release[if h % 10 < 7 || k == 0 { 1 } else { 0 }].clone(),
+            environment: if h.is_multiple_of(5) {
+                "staging"
+            } else {
+                "production"
+            }
+            .to_string(),
+            user_id: if k == 0 {
+                t.user
+                    .as_ref()
+                    .and_then(|u| u.get("id"))
+                    .and_then(Value::as_str)
+                    .unwrap_or("1")
+                    .to_string()
+            } else {
+                (10_000 + (h >> 8) % users).to_string()
+            },
+            browser: ["Chrome 131", "Firefox 133", "Safari 18.1"]
+                [(h >> 16) as usize % 3 % if h.is_multiple_of(4) { 3 } else { 1 }]
+            .to_string(),
+            os: ["Linux", "macOS 15.1", "Windows 11"][(h >> 20) as usize % 3].to_string(),
+        }
+    }
+
+    /// The kept events of an issue as Sentry's `…/events/` lists them, newest first.
+    pub fn events_json(&self, idx: usize) -> Vec<Value> {
+        let issue = &self.issues[idx];
+        let t = self.template(issue);
+        (0..self.event_count(idx))
+            .map(|k| {
+                let f = self.facets(idx, k);
+                let id = self.event_id(idx, k);
+                json!({
+                    "id": id,
+                    "eventID": id,
+                    "groupID": issue.id.to_string(),
+                    "projectID": PROJECT_ID,
+                    "title": &*issue.title,
+                    "message": &*issue.title,
+                    "platform": t.platform,
+                    "dateCreated": ts(f.date),
+                    "user": {"id": f.user_id, "email": format!("user{}@example.com", f.user_id)},
+                    "tags": [
+                        {"key": "environment", "value": f.environment},
+                        {"key": "release", "value": f.release},
+                        {"key": "level", "value": t.level},
+                    ],
+                })
+            })
+            .collect()
+    }
+
+    /// Tag breakdowns across an issue's events, in the shape of Sentry's `…/tags/`.
+    pub fn tags_json(&self, idx: usize) -> Vec<Value> {
+        let issue = &self.issues[idx];
+        let t = self.template(issue);
+        let total = issue.count.max(1);
+        let split = |values: &[(&str, u64)]| -> Value {
+            let weight: u64 = values.iter().map(|(_, w)| w).sum::<u64>().max(1);
+            let mut left = total;
+            let mut out = Vec::new();
+            for (i, (v, w)) in values.iter().enumerate() {
+                let c = if i + 1 == values.len() {
+                    left
+                } else {
+                    (total * w / weight).min(left)
+                };
+                left -= c;
+                if c > 0 {
+                    out.push(json!({"key": "", "name": v, "value": v, "count": c,
+                        "firstSeen": ts(issue.first_seen), "lastSeen": ts(issue.last_seen)}));
+                }
+            }
+            Value::Array(out)
         };
-        let event_id = format!("{:016x}{:016x}", hash(issue.id), hash(issue.id + 1));
+        let mut tags = vec![
+            (
+                "release",
+                split(&[(&t.release[1], 70), (&t.release[0], 30)]),
+            ),
+            ("environment", split(&[("production", 80), ("staging", 20)])),
+            (
+                "os",
+                split(&[("Linux", 55), ("macOS 15.1", 30), ("Windows 11", 15)]),
+            ),
+        ];
+        if t.platform == "javascript" {
+            tags.push((
+                "browser",
+                split(&[("Chrome 131", 61), ("Firefox 133", 24), ("Safari 18.1", 15)]),
+            ));
+        } else {
+            tags.push((
+                "server_name",
+                split(&[("web-1", 40), ("web-2", 35), ("worker-1", 25)]),
+            ));
+        }
+        if let Some(url) = t
+            .request
+            .as_ref()
+            .and_then(|r| r.get("url"))
+            .and_then(Value::as_str)
+        {
+            let path = url.split('?').next().unwrap_or(url);
+            tags.push(("url", split(&[(path, 1)])));
+        }
+        let u1 = format!("id:{}", self.facets(idx, 0).user_id);
+        tags.push((
+            "user",
+            split(&[(&u1, 12), ("id:10007", 5), ("id:10042", 3), ("other", 80)]),
+        ));
+        tags.into_iter()
+            .map(|(k, mut top)| {
+                if let Some(a) = top.as_array_mut() {
+                    for v in a.iter_mut() {
+                        v["key"] = json!(k);
+                    }
+                }
+                let unique = top.as_array().map(Vec::len).unwrap_or(0);
+                json!({"key": k, "name": tag_name(k), "totalValues": total,
+                    "uniqueValues": unique, "topValues": top})
+            })
+            .collect()
+    }
+
+    /// The latest event of an issue, in the shape of Sentry's `events/latest/`.
+    pub fn event_json(&self, idx: usize) -> Value {
+        self.event_at(idx, 0)
+    }
+
+    /// Event `k` (0 = newest) of an issue, with its neighbours' ids.
+    pub fn event_at(&self, idx: usize, k: usize) -> Value {
+        let issue = &self.issues[idx];
+        let t = self.template(issue);
+        let n = self.event_count(idx);
+        let k = k.min(n - 1);
+        let f = self.facets(idx, k);
+        let event_id = self.event_id(idx, k);
         let values: Vec<Value> = t
             .exceptions
             .iter()
@@ -447,7 +635,7 @@ impl Dataset {
                             "inApp": f.in_app,
                             "trust": null,
                             "errors": null,
-                            "vars": null,
+                            "vars": if f.in_app && t.platform == "python" { json!({"self": format!("<{}>", f.function), "user_id": 10422, "retries": 0}) } else { Value::Null },
                         })
                     })
                     .collect();
@@ -466,14 +654,15 @@ impl Dataset {
             .breadcrumbs
             .iter()
             .enumerate()
-            .map(|(k, (cat, msg))| {
+            .map(|(i, (cat, msg))| {
+                let k = i;
                 json!({
                     "type": if cat == "http" || cat == "fetch" { "http" } else { "default" },
                     "category": cat,
                     "level": "info",
                     "message": msg,
-                    "timestamp": ts(issue.last_seen - (t.breadcrumbs.len() - k) as i64 * 3),
-                    "data": null,
+                    "timestamp": ts(f.date - (t.breadcrumbs.len() - k) as i64 * 3),
+                    "data": if cat == "http" { json!({"method": msg.split(' ').next(), "url": msg.split(' ').nth(1), "status_code": msg.split(' ').nth(2)}) } else { Value::Null },
                     "event_id": null,
                 })
             })
@@ -485,19 +674,54 @@ impl Dataset {
             entries.push(json!({"type": "breadcrumbs", "data": {"values": crumbs}}));
         }
         if let Some(req) = &t.request {
+            let url = req.get("url").and_then(Value::as_str).unwrap_or("");
+            let (path, query) = url.split_once('?').unwrap_or((url, ""));
+            let post = req.get("method").and_then(Value::as_str) == Some("POST");
             entries.push(json!({"type": "request", "data": {
-                "method": req.get("method"), "url": req.get("url"), "query": [], "fragment": null,
-                "data": null, "headers": [["Accept", "application/json"], ["User-Agent", "Mozilla/5.0"], ["Cookie", "[Filtered]"]],
-                "cookies": [], "env": null, "inferredContentType": null, "apiTarget": null}}));
+                "method": req.get("method"), "url": path, "query": query.split('&').filter(|p| !p.is_empty()).map(|p| { let (a, b) = p.split_once('=').unwrap_or((p, "")); json!([a, b]) }).collect::<Vec<_>>(), "fragment": null,
+                "data": if post { json!({"payment": "card", "card_token": "tok_demo_4242", "items": 3}) } else { Value::Null },
+                "headers": [["Accept", "application/json"], ["Authorization", "Bearer demo-secret-token-7f3a"], ["Cookie", format!("sessionid=demo{}; theme=dark", f.user_id)], ["User-Agent", format!("Mozilla/5.0 ({}) {}", f.os, f.browser)], ["X-Request-Id", format!("req-{}", &event_id[..8])]],
+                "cookies": [], "env": {"REMOTE_ADDR": "10.0.3.17"}, "inferredContentType": if post { json!("application/json") } else { Value::Null }, "apiTarget": null}}));
         }
         let mut tags: Vec<Value> = t
             .tags
             .iter()
             .map(|(k, v)| json!({"key": k, "value": v}))
             .collect();
+        tags.retain(|tag| tag["key"] != "environment");
+        tags.push(json!({"key": "environment", "value": f.environment}));
         tags.push(json!({"key": "level", "value": t.level}));
-        tags.push(json!({"key": "release", "value": t.release[1]}));
+        tags.push(json!({"key": "release", "value": f.release}));
+        tags.push(json!({"key": "os", "value": f.os}));
+        if t.platform == "javascript" {
+            tags.push(json!({"key": "browser", "value": f.browser}));
+        }
+        let user = match &t.user {
+            Some(Value::Object(u)) => {
+                let mut u = u.clone();
+                if k > 0 {
+                    u.insert("id".into(), json!(f.user_id));
+                    u.insert(
+                        "email".into(),
+                        json!(format!("user{}@example.com", f.user_id)),
+                    );
+                }
+                u.insert("ip_address".into(), json!(format!("203.0.113.{}", 10 + k)));
+                u.insert(
+                    "geo".into(),
+                    json!({"country_code": "DE", "city": "Berlin"}),
+                );
+                Value::Object(u)
+            }
+            _ => Value::Null,
+        };
+        let (prev, next) = (
+            (k + 1 < n).then(|| self.event_id(idx, k + 1)),
+            (k > 0).then(|| self.event_id(idx, k - 1)),
+        );
         json!({
+            "previousEventID": prev,
+            "nextEventID": next,
             "id": event_id,
             "eventID": event_id,
             "groupID": issue.id.to_string(),
@@ -507,18 +731,38 @@ impl Dataset {
             "culprit": &*issue.culprit,
             "platform": t.platform,
             "type": "error",
-            "dateCreated": ts(issue.last_seen),
-            "dateReceived": ts(issue.last_seen + 1),
+            "dateCreated": ts(f.date),
+            "dateReceived": ts(f.date + 1),
             "size": 4096,
             "entries": entries,
             "tags": tags,
-            "user": t.user,
-            "contexts": {},
+            "user": user,
+            "contexts": {
+                "os": {"type": "os", "name": f.os},
+                "runtime": {"type": "runtime", "name": t.platform, "version": "3.12.4"},
+                "browser": if t.platform == "javascript" { json!({"type": "browser", "name": f.browser}) } else { Value::Null },
+                "trace": {"type": "trace", "trace_id": format!("{:016x}{:016x}", hash(issue.id ^ 77), hash(k as u64 + 5)), "span_id": format!("{:016x}", hash(issue.id + k as u64)), "op": "http.server"},
+            },
             "sdk": {"name": format!("sentry.{}", t.platform), "version": "8.0.0"},
-            "release": {"version": t.release[1], "shortVersion": t.release[1]},
+            "release": {"version": f.release, "shortVersion": f.release},
             "errors": [],
         })
     }
+}
+
+struct Facets {
+    date: i64,
+    release: String,
+    environment: String,
+    user_id: String,
+    browser: String,
+    os: String,
+}
+
+fn ts(s: i64) -> String {
+    DateTime::from_timestamp(s, 0)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 fn tag_name(k: &str) -> String {

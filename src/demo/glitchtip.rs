@@ -159,8 +159,11 @@ pub fn reshape_issue(v: &mut Value, base_url: &str) {
 pub fn reshape_event(v: &mut Value) {
     let Some(o) = v.as_object_mut() else { return };
     o.remove("release");
-    o.insert("nextEventId".into(), Value::Null);
-    o.insert("previousEventId".into(), Value::Null);
+    // GlitchTip spells the neighbours' ids `…EventId`.
+    let next = o.remove("nextEventID").unwrap_or(Value::Null);
+    let prev = o.remove("previousEventID").unwrap_or(Value::Null);
+    o.insert("nextEventId".into(), next);
+    o.insert("previousEventId".into(), prev);
 }
 
 /// A client key: no `isActive`, which GlitchTip neither stores nor checks.

@@ -28,15 +28,29 @@ pub fn routes() -> Router<AppState> {
             get(org_issue).put(org_put),
         )
         .route(
-            "/api/0/organizations/{org}/issues/{id}/events/latest/",
-            get(org_latest),
+            "/api/0/organizations/{org}/issues/{id}/events/",
+            get(org_events),
+        )
+        .route(
+            "/api/0/organizations/{org}/issues/{id}/events/{which}/",
+            get(org_event),
+        )
+        .route(
+            "/api/0/organizations/{org}/issues/{id}/tags/",
+            get(org_tags),
+        )
+        .route(
+            "/api/0/organizations/{org}/eventids/{event_id}/",
+            get(event_lookup),
         )
         .route(
             "/api/0/projects/{org}/{project}/issues/",
             get(project_list).put(project_bulk),
         )
         .route("/api/0/issues/{id}/", get(issue).put(put_issue))
-        .route("/api/0/issues/{id}/events/latest/", get(latest))
+        .route("/api/0/issues/{id}/events/", get(events))
+        .route("/api/0/issues/{id}/events/{which}/", get(event))
+        .route("/api/0/issues/{id}/tags/", get(tags))
         .route("/organizations/{org}/issues/{id}/", get(web_page))
         .route(
             "/api/0/projects/{org}/{project}/keys/",
@@ -442,14 +456,6 @@ fn issue_json(s: &AppState, d: &Dataset, i: usize, detailed: bool) -> Value {
     v
 }
 
-fn event_json(s: &AppState, d: &Dataset, i: usize) -> Value {
-    let mut v = d.event_json(i);
-    if s.glitchtip {
-        glitchtip::reshape_event(&mut v);
-    }
-    v
-}
-
 async fn org_issue(State(s): State<AppState>, Path((org, id)): Path<(String, String)>) -> Response {
     // GlitchTip has only a PUT there.
     if s.glitchtip {
@@ -469,26 +475,175 @@ async fn issue(State(s): State<AppState>, Path(id): Path<String>) -> Response {
     })
 }
 
-async fn org_latest(
+/// Event `which` (latest, oldest, recommended or an id) of issue `i`, as the demo's server
+/// would answer it.
+fn event_response(s: &AppState, d: &Dataset, i: usize, which: &str) -> Response {
+    let n = d.event_count(i);
+    let k = match which {
+        "latest" => Some(0),
+        // GlitchTip has only `latest` and ids.
+        "oldest" if !s.glitchtip => Some(n - 1),
+        "recommended" if !s.glitchtip => Some(n / 2),
+        id => d.event_index(i, id),
+    };
+    match k {
+        Some(k) => {
+            let mut v = d.event_at(i, k);
+            if s.glitchtip {
+                glitchtip::reshape_event(&mut v);
+            }
+            Json(v).into_response()
+        }
+        None => not_found(),
+    }
+}
+
+async fn org_event(
     State(s): State<AppState>,
-    Path((org, id)): Path<(String, String)>,
+    Path((org, id, which)): Path<(String, String, String)>,
 ) -> Response {
     // GlitchTip has no such route: the web app's catch-all answers.
     if s.glitchtip {
         return glitchtip::web_app();
     }
-    with_issue(&s, Some(&org), &id, |d, i| {
-        Json(event_json(&s, d, i)).into_response()
-    })
+    with_issue(&s, Some(&org), &id, |d, i| event_response(&s, d, i, &which))
 }
 
-async fn latest(State(s): State<AppState>, Path(id): Path<String>) -> Response {
+async fn event(State(s): State<AppState>, Path((id, which)): Path<(String, String)>) -> Response {
     if s.glitchtip && !glitchtip::is_number(&id) {
         return glitchtip::web_app();
     }
-    with_issue(&s, None, &id, |d, i| {
-        Json(event_json(&s, d, i)).into_response()
-    })
+    with_issue(&s, None, &id, |d, i| event_response(&s, d, i, &which))
+}
+
+fn events_response(s: &AppState, d: &Dataset, i: usize, raw: &Option<String>) -> Response {
+    let ps = params(raw);
+    let per = param(&ps, "per_page")
+        .or(param(&ps, "limit"))
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(100)
+        .clamp(1, 100);
+    let start = param(&ps, "cursor")
+        .and_then(|c| c.split(':').nth(1))
+        .and_then(|o| o.parse::<usize>().ok())
+        .unwrap_or(0);
+    let mut all = d.events_json(i);
+    if s.glitchtip {
+        for e in all.iter_mut() {
+            glitchtip::reshape_event(e);
+        }
+    }
+    let total = all.len();
+    let page: Vec<Value> = all.into_iter().skip(start).take(per).collect();
+    let mut headers = HeaderMap::new();
+    let more = start + per < total;
+    let link = format!(
+        "<{base}/api/0/issues/{id}/events/?&cursor=0:{prev}:1>; rel=\"previous\"; results=\"{}\"; cursor=\"0:{prev}:1\", <{base}/api/0/issues/{id}/events/?&cursor=0:{next}:0>; rel=\"next\"; results=\"{more}\"; cursor=\"0:{next}:0\"",
+        start > 0,
+        base = s.base_url,
+        id = d.issues[i].id,
+        prev = start.saturating_sub(per),
+        next = start + per,
+    );
+    if let Ok(v) = HeaderValue::from_str(&link) {
+        headers.insert("link", v);
+    }
+    if s.glitchtip {
+        glitchtip::wrap_link(&mut headers);
+    }
+    (headers, Json(Value::Array(page))).into_response()
+}
+
+async fn org_events(
+    State(s): State<AppState>,
+    Path((org, id)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    if s.glitchtip {
+        return glitchtip::web_app();
+    }
+    with_issue(&s, Some(&org), &id, |d, i| events_response(&s, d, i, &raw))
+}
+
+async fn events(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    if s.glitchtip && !glitchtip::is_number(&id) {
+        return glitchtip::web_app();
+    }
+    with_issue(&s, None, &id, |d, i| events_response(&s, d, i, &raw))
+}
+
+fn tags_response(d: &Dataset, i: usize, raw: &Option<String>) -> Response {
+    let ps = params(raw);
+    let keys: Vec<&str> = ps
+        .iter()
+        .filter(|(k, _)| k == "key")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    let limit = param(&ps, "limit")
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(10);
+    let tags: Vec<Value> = d
+        .tags_json(i)
+        .into_iter()
+        .filter(|t| keys.is_empty() || keys.iter().any(|k| t["key"] == *k))
+        .map(|mut t| {
+            if let Some(a) = t["topValues"].as_array_mut() {
+                a.truncate(limit);
+            }
+            t
+        })
+        .collect();
+    Json(Value::Array(tags)).into_response()
+}
+
+async fn org_tags(
+    State(s): State<AppState>,
+    Path((org, id)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    if s.glitchtip {
+        return glitchtip::web_app();
+    }
+    with_issue(&s, Some(&org), &id, |d, i| tags_response(d, i, &raw))
+}
+
+async fn tags(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    if s.glitchtip && !glitchtip::is_number(&id) {
+        return glitchtip::web_app();
+    }
+    with_issue(&s, None, &id, |d, i| tags_response(d, i, &raw))
+}
+
+/// `GET /organizations/{org}/eventids/{id}/`: the error an event belongs to.
+async fn event_lookup(
+    State(s): State<AppState>,
+    Path((org, event_id)): Path<(String, String)>,
+) -> Response {
+    if s.glitchtip {
+        return glitchtip::web_app();
+    }
+    if org != ORG {
+        return not_found();
+    }
+    let data = lock(&s.data);
+    match data.find_event(&event_id) {
+        Some((i, _)) => Json(json!({
+            "organizationSlug": ORG,
+            "projectSlug": PROJECT,
+            "groupId": data.issues[i].id.to_string(),
+            "eventId": event_id,
+        }))
+        .into_response(),
+        None => not_found(),
+    }
 }
 
 /// Reads `{"status": ...}`; answers with the status to store or a DRF-style 400.

@@ -249,7 +249,9 @@ async fn run_fetch(b: &dyn Backend, fetch: &Fetch) -> Result<Data, BackendError>
             Data::Page(b.list(query, cursor.as_deref(), PAGE_SIZE).await?)
         }
         Fetch::Detail { id } => Data::Detail(Box::new(b.detail(id).await?)),
-        Fetch::Event { id } => Data::Event(Box::new(b.latest_event(id).await?)),
+        Fetch::Event { id, which } => Data::Event(Box::new(b.event(id, which).await?)),
+        Fetch::Events { id, cursor } => Data::Events(b.events(id, cursor.as_deref(), 100).await?),
+        Fetch::Tags { id } => Data::Tags(b.tags(id, None).await?),
         Fetch::Keys => Data::Keys(b.list_keys().await?),
         Fetch::Settings => Data::Settings(b.settings().await?),
     })

@@ -73,7 +73,17 @@ impl Core {
 
 /// Runs the TUI until the user quits. The terminal is restored on every way out: quit, error,
 /// panic, and SIGTERM, SIGHUP, SIGINT and SIGQUIT.
-pub async fn run(backend: Arc<dyn Backend>) -> Result<(), String> {
+/// How the TUI starts.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Open this error (and event) straight away (`errtui open`).
+    pub start: Option<(String, crate::model::EventRef)>,
+    /// Absolute times in UTC rather than the local zone.
+    pub utc: bool,
+}
+
+pub async fn run(backend: Arc<dyn Backend>, opts: RunOptions) -> Result<(), String> {
+    let start = opts.start;
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err("the terminal UI needs a terminal: standard input and output must not be redirected. For scripts, use the headless commands (errtui list, show, resolve…; see --help).".into());
@@ -85,6 +95,7 @@ pub async fn run(backend: Arc<dyn Backend>) -> Result<(), String> {
     core.app.width = size.0;
     core.app.height = size.1;
     core.app.local_browser = local_browser_available();
+    core.app.utc = opts.utc;
     let mut ui = crate::ui::UiState::default();
     let mut stop = Signals::new();
 
@@ -94,6 +105,12 @@ pub async fn run(backend: Arc<dyn Backend>) -> Result<(), String> {
 
     let fx = core.init();
     run_terminal_effects(&mut core, &mut term, fx);
+    if let Some((id, which)) = start {
+        let mut fx = Vec::new();
+        app::error_view::open_error(&mut core.app, &id, which, &mut fx);
+        let fx = core.run(fx);
+        run_terminal_effects(&mut core, &mut term, fx);
+    }
 
     while !core.app.quit {
         if core.app.dirty {
@@ -101,11 +118,14 @@ pub async fn run(backend: Arc<dyn Backend>) -> Result<(), String> {
                 .map_err(|e| format!("could not draw: {e}"))?;
             core.app.dirty = false;
             // Only the drawing knows how far the panes scroll: tell the app when it changed.
-            if (ui.detail_max, ui.stack_max) != (core.app.detail_max, core.app.stack_max) {
+            if (ui.detail_max, ui.stack_max) != (core.app.detail_max, core.app.stack_max)
+                || ui.sections != core.app.section_lines
+            {
                 let (detail_max, stack_max) = (ui.detail_max, ui.stack_max);
                 core.dispatch(Msg::Layout {
                     detail_max,
                     stack_max,
+                    sections: ui.sections.clone(),
                 });
                 core.app.dirty = false;
             }

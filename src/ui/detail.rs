@@ -1,19 +1,25 @@
-//! The detail pane: what the error is, how often, since when, and the latest event's context.
+//! The detail pane: what the error is, how often and since when, its trend, and the opened
+//! event in foldable sections (breadcrumbs, request, user, contexts, tags, SDK).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::format::{ago_long, grouped, sparkline};
+use super::format::{ago_at, before, grouped, sparkline};
 use super::{pane_block, placeholder, theme};
-use crate::app::state::{App, Load};
-use crate::model::ErrorSummary;
-use crate::text::{sanitize, sanitize_lines, truncate, wrap};
+use crate::app::error_view::event_position;
+use crate::app::msg::Section;
+use crate::app::state::{App, Load, View};
+use crate::model::{ErrorSummary, Event, MASK};
+use crate::text::{sanitize, sanitize_lines, truncate, width, wrap};
+
+const LABEL: usize = 14;
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut crate::ui::UiState) {
     // In the list view the pane follows the selection; otherwise it shows the opened error.
-    let summary: Option<&ErrorSummary> = if app.view == crate::app::state::View::List {
+    let summary: Option<&ErrorSummary> = if app.view == View::List {
         app.selected()
     } else {
         app.detail.data.as_ref().map(|d| &d.summary).or_else(|| {
@@ -36,22 +42,69 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut crate:
         );
         return;
     };
-    let lines = lines(app, s, inner.width.saturating_sub(1) as usize);
-    let max = (lines.len() as u16).saturating_sub(inner.height);
+    let mut out = Out {
+        lines: Vec::new(),
+        sections: Vec::new(),
+        w: inner.width.saturating_sub(1) as usize,
+    };
+    lines(app, s, &mut out);
+    let max = (out.lines.len() as u16).saturating_sub(inner.height);
     ui.detail_max = max;
+    ui.sections = out.sections;
     let scroll = app.detail_scroll.min(max);
-    f.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
+    f.render_widget(Paragraph::new(out.lines).scroll((scroll, 0)), inner);
 }
 
-fn field(name: &str, value: String) -> Line<'static> {
-    Line::from(vec![
-        Span::styled(format!("{name:<14}"), theme::dim()),
-        Span::raw(value),
-    ])
+struct Out {
+    lines: Vec<Line<'static>>,
+    sections: Vec<(Section, u16)>,
+    w: usize,
 }
 
-fn lines(app: &App, s: &ErrorSummary, w: usize) -> Vec<Line<'static>> {
-    let mut out: Vec<Line<'static>> = Vec::new();
+impl Out {
+    fn push(&mut self, l: Line<'static>) {
+        self.lines.push(l);
+    }
+    fn blank(&mut self) {
+        self.lines.push(Line::default());
+    }
+    /// `name  value`, the value cut to the pane.
+    fn field(&mut self, name: &str, value: &str) {
+        let v = truncate(&sanitize(value), self.w.saturating_sub(LABEL));
+        self.push(Line::from(vec![
+            Span::styled(format!("{name:<LABEL$}"), theme::dim()),
+            Span::raw(v),
+        ]));
+    }
+    /// `name  value`, the value wrapped under itself.
+    fn field_wrapped(&mut self, name: &str, value: &str) {
+        let room = self.w.saturating_sub(LABEL).max(8);
+        for (i, l) in wrap(&sanitize(value), room).into_iter().enumerate() {
+            let label = if i == 0 { name } else { "" };
+            self.push(Line::from(vec![
+                Span::styled(format!("{label:<LABEL$}"), theme::dim()),
+                Span::raw(l),
+            ]));
+        }
+    }
+    /// A section heading; returns whether its body shows (not folded).
+    fn section(&mut self, app: &App, sec: Section, note: String) -> bool {
+        self.blank();
+        let folded = app.folded.contains(&sec);
+        self.sections.push((sec, self.lines.len() as u16));
+        let mut style = theme::heading();
+        if app.section == Some(sec) && app.view == View::Detail {
+            style = style.add_modifier(Modifier::REVERSED);
+        }
+        let mark = if folded { "▸" } else { "▾" };
+        let text = format!("{mark} {}{note}", sec.title());
+        self.push(Line::from(Span::styled(truncate(&text, self.w), style)));
+        !folded
+    }
+}
+
+fn lines(app: &App, s: &ErrorSummary, out: &mut Out) {
+    let w = out.w;
     for l in wrap(&sanitize(&s.title), w) {
         out.push(Line::from(Span::styled(l, theme::title())));
     }
@@ -61,9 +114,9 @@ fn lines(app: &App, s: &ErrorSummary, w: usize) -> Vec<Line<'static>> {
             theme::dim(),
         )));
     }
-    out.push(Line::default());
+    out.blank();
     out.push(Line::from(vec![
-        Span::styled(format!("{:<14}", "Status"), theme::dim()),
+        Span::styled(format!("{:<LABEL$}", "Status"), theme::dim()),
         Span::styled(
             format!(
                 "{}{}",
@@ -79,20 +132,14 @@ fn lines(app: &App, s: &ErrorSummary, w: usize) -> Vec<Line<'static>> {
         Span::styled("   Level ", theme::dim()),
         Span::styled(sanitize(s.level.as_str()), theme::level(&s.level)),
     ]));
-    out.push(field(
-        "Events",
-        format!(
-            "{}   Users {}",
-            grouped(s.count),
-            if app.caps.user_counts {
-                grouped(s.user_count)
-            } else {
-                "— (not counted by this server)".into()
-            }
-        ),
-    ));
-    out.push(field("First seen", ago_long(app.now, s.first_seen)));
-    out.push(field("Last seen", ago_long(app.now, s.last_seen)));
+    let users = if app.caps.user_counts {
+        grouped(s.user_count)
+    } else {
+        "— (not counted by this server)".into()
+    };
+    out.field("Events", &format!("{}   Users {users}", grouped(s.count)));
+    out.field("First seen", &ago_at(app.now, s.first_seen, app.utc));
+    out.field("Last seen", &ago_at(app.now, s.last_seen, app.utc));
 
     let detail = app.detail.data.as_ref().filter(|d| d.summary.id == s.id);
     match (app.detail.load(), detail) {
@@ -104,19 +151,16 @@ fn lines(app: &App, s: &ErrorSummary, w: usize) -> Vec<Line<'static>> {
             }
             let rel = |r: &Option<crate::model::Release>| {
                 r.as_ref()
-                    .map(|r| sanitize(&r.version))
+                    .map(|r| r.version.clone())
                     .unwrap_or_else(|| "—".into())
             };
-            out.push(field("First release", rel(&d.first_release)));
-            out.push(field("Last release", rel(&d.last_release)));
-            if !d.stats_24h.is_empty() {
-                out.push(field("Last 24h", sparkline(&d.stats_24h)));
-            }
+            out.field("First release", &rel(&d.first_release));
+            out.field("Last release", &rel(&d.last_release));
             if let Some(m) = &d.message
                 && !m.is_empty()
                 && !s.title.contains(m.as_str())
             {
-                out.push(Line::default());
+                out.blank();
                 out.push(Line::from(Span::styled("Message", theme::heading())));
                 for l in sanitize_lines(m).iter().flat_map(|l| wrap(l, w)) {
                     out.push(Line::from(l));
@@ -124,7 +168,7 @@ fn lines(app: &App, s: &ErrorSummary, w: usize) -> Vec<Line<'static>> {
             }
         }
         (Load::Failed(failure), None) => {
-            out.push(Line::default());
+            out.blank();
             out.push(Line::from(Span::styled(
                 "Could not load the details:",
                 theme::error(),
@@ -142,22 +186,88 @@ fn lines(app: &App, s: &ErrorSummary, w: usize) -> Vec<Line<'static>> {
         _ => out.push(Line::from(Span::styled("Loading details…", theme::info()))),
     }
     if let Some(p) = &s.project {
-        out.push(field("Project", sanitize(p)));
+        out.field("Project", p);
     }
     if let Some(url) = &s.url {
-        out.push(field(
-            "Link",
-            truncate(&sanitize(url), w.saturating_sub(14)),
-        ));
+        out.field("Link", url);
     }
 
-    // The latest event, when it is here (it is fetched when the error is opened).
-    if let Some(ev) = app.event.data.as_ref().filter(|_| app.event.is(&s.id)) {
-        out.push(Line::default());
-        out.push(Line::from(Span::styled("Latest event", theme::heading())));
-        out.push(field("Event", sanitize(&ev.id)));
+    // Trend: what the list row knows, and the detail's 30 days.
+    let h24 = detail
+        .map(|d| &d.summary.stats_24h)
+        .filter(|v| !v.is_empty())
+        .unwrap_or(&s.stats_24h);
+    let d30 = detail.map(|d| d.stats_30d.as_slice()).unwrap_or(&[]);
+    if (!h24.is_empty() || !d30.is_empty()) && out.section(app, Section::Trend, String::new()) {
+        for (name, pts, unit) in [("Last 24h", h24.as_slice(), "h"), ("Last 30d", d30, "day")] {
+            if pts.is_empty() {
+                continue;
+            }
+            let max = pts.iter().copied().max().unwrap_or(0);
+            let sum: u64 = pts.iter().sum();
+            let room = w.saturating_sub(LABEL + 2);
+            out.push(Line::from(vec![
+                Span::styled(format!("{name:<LABEL$}"), theme::dim()),
+                Span::styled(sparkline(&fit_points(pts, room)), theme::info()),
+            ]));
+            out.push(Line::from(Span::styled(
+                format!(
+                    "{:<LABEL$}{} events, peak {}/{unit}",
+                    "",
+                    grouped(sum),
+                    grouped(max)
+                ),
+                theme::dim(),
+            )));
+        }
+    }
+
+    let ev = app.event.data.as_ref().filter(|_| app.event.is(&s.id));
+    match ev {
+        Some(ev) => event_sections(app, ev, out),
+        None if app.view == View::List => {}
+        None => {
+            out.blank();
+            let text = match app.event.load() {
+                Load::Failed(f) => format!("Could not load the event: {}", sanitize(&f.message)),
+                _ => "Loading the event…".into(),
+            };
+            for l in wrap(&text, w) {
+                out.push(Line::from(Span::styled(l, theme::info())));
+            }
+        }
+    }
+}
+
+/// Fewer points than columns stay as they are; more are summed into as many buckets as fit.
+fn fit_points(pts: &[u64], room: usize) -> Vec<u64> {
+    if pts.len() <= room || room == 0 {
+        return pts.to_vec();
+    }
+    let per = pts.len().div_ceil(room);
+    pts.chunks(per).map(|c| c.iter().sum()).collect()
+}
+
+fn event_sections(app: &App, ev: &Event, out: &mut Out) {
+    let w = out.w;
+    let pos = match event_position(app) {
+        Some((p, Some(total))) => format!(" {} of {}", grouped(p), grouped(total)),
+        Some((p, None)) => format!(" {}", grouped(p)),
+        None => match &app.event_ref {
+            crate::model::EventRef::Recommended => " (recommended)".into(),
+            crate::model::EventRef::Oldest => " (oldest)".into(),
+            _ => String::new(),
+        },
+    };
+    let loading = if app.event.load().is_loading() {
+        " · loading another…"
+    } else {
+        ""
+    };
+    if out.section(app, Section::Event, format!("{pos}{loading}")) {
+        out.field("Event", &ev.id);
         if let Some(d) = ev.date {
-            out.push(field("When", ago_long(app.now, Some(d))));
+            out.field("When", &ago_at(app.now, Some(d), app.utc));
         }
         for (name, v) in [
             ("Release", &ev.release),
@@ -165,88 +275,178 @@ fn lines(app: &App, s: &ErrorSummary, w: usize) -> Vec<Line<'static>> {
             ("User", &ev.user),
         ] {
             if let Some(v) = v {
-                out.push(field(name, truncate(&sanitize(v), w.saturating_sub(14))));
+                out.field(name, v);
             }
         }
-        if let Some(r) = &ev.request {
-            let req = format!(
+        if !ev.exceptions.is_empty() {
+            let chain: Vec<&str> = ev.exceptions.iter().rev().map(|e| e.ty.as_str()).collect();
+            out.field("Exceptions", &chain.join(" ← "));
+        }
+        if let Some(m) = &ev.message {
+            out.field_wrapped("Message", m);
+        }
+        if !ev.other_entries.is_empty() {
+            out.field("Also has", &ev.other_entries.join(", "));
+        }
+        let nav = match &app.caps.event_history {
+            Some(_) => "only the latest event on this server".to_string(),
+            None => {
+                let mut keys = vec!["[ older", "] newer"];
+                if app.caps.event_ends {
+                    keys.push("{ oldest");
+                }
+                keys.extend(["} latest", "E all events", "T tags"]);
+                keys.join(" · ")
+            }
+        };
+        out.push(Line::from(Span::styled(
+            format!("{:<LABEL$}{}", "", truncate(&nav, w.saturating_sub(LABEL))),
+            theme::dim(),
+        )));
+    }
+
+    if !ev.breadcrumbs.is_empty()
+        && out.section(
+            app,
+            Section::Breadcrumbs,
+            format!(" ({}, oldest first)", ev.breadcrumbs.len()),
+        )
+    {
+        for b in &ev.breadcrumbs {
+            let at = before(ev.date, b.timestamp);
+            let level = sanitize(b.level.as_deref().unwrap_or(""));
+            let cat = sanitize(
+                b.category
+                    .as_deref()
+                    .or(b.ty.as_deref())
+                    .unwrap_or("default"),
+            );
+            let msg = sanitize(b.message.as_deref().unwrap_or(""));
+            let lead = 9 + 8 + 14;
+            let level_style = match level.as_str() {
+                "error" | "fatal" => theme::error(),
+                "warning" => theme::level(&crate::model::Level::Warning),
+                _ => theme::dim(),
+            };
+            out.push(Line::from(vec![
+                Span::styled(format!("{at:>8} "), theme::dim()),
+                Span::styled(format!("{:<7} ", truncate(&level, 7)), level_style),
+                Span::styled(format!("{:<13} ", truncate(&cat, 13)), theme::info()),
+                Span::raw(truncate(&msg, w.saturating_sub(lead))),
+            ]));
+            if app.crumb_data
+                && let Some(d) = &b.data
+            {
+                let text = sanitize(&d.to_string());
+                for l in wrap(&text, w.saturating_sub(lead)) {
+                    out.push(Line::from(Span::styled(
+                        format!("{:lead$}{l}", ""),
+                        theme::dim(),
+                    )));
+                }
+            }
+        }
+        if !app.crumb_data && ev.breadcrumbs.iter().any(|b| b.data.is_some()) {
+            out.push(Line::from(Span::styled(
+                "D shows each breadcrumb's data",
+                theme::dim(),
+            )));
+        }
+    }
+
+    if let Some(raw) = &ev.request {
+        let r = if app.reveal {
+            raw.clone()
+        } else {
+            raw.masked()
+        };
+        let masked = !app.reveal && r != *raw;
+        let note = if masked {
+            " (secrets masked: x shows them)"
+        } else if app.reveal {
+            " (secrets shown: x masks them)"
+        } else {
+            ""
+        };
+        if out.section(app, Section::Request, note.to_string()) {
+            let line = format!(
                 "{} {}",
                 r.method.as_deref().unwrap_or(""),
                 r.url.as_deref().unwrap_or("")
             );
-            out.push(field(
-                "Request",
-                truncate(&sanitize(req.trim()), w.saturating_sub(14)),
-            ));
+            out.field_wrapped("", line.trim());
+            for (k, v) in &r.query {
+                pair(out, "Query", k, v);
+            }
+            for (k, v) in &r.headers {
+                pair(out, "Header", k, v);
+            }
+            if let Some(body) = &r.data {
+                out.field_wrapped("Body", &truncate(body, 2000));
+            }
         }
-        if !ev.exceptions.is_empty() {
-            let chain: Vec<String> = ev
-                .exceptions
+    }
+
+    if !ev.user_details.is_empty() && out.section(app, Section::User, String::new()) {
+        for (k, v) in &ev.user_details {
+            out.field(k, v);
+        }
+    }
+    if !ev.contexts.is_empty() && out.section(app, Section::Contexts, String::new()) {
+        for (name, fields) in &ev.contexts {
+            let inline: Vec<String> = fields
                 .iter()
-                .rev()
-                .map(|e| sanitize(&e.ty))
+                .filter(|(k, _)| k.as_str() != "type")
+                .map(|(k, v)| format!("{k}={v}"))
                 .collect();
-            out.push(field(
-                "Exceptions",
-                truncate(&chain.join(" ← "), w.saturating_sub(14)),
-            ));
-        }
-        if !ev.tags.is_empty() {
-            out.push(Line::default());
-            out.push(Line::from(Span::styled("Tags", theme::heading())));
-            for (k, v) in &ev.tags {
-                out.push(Line::from(vec![
-                    Span::styled(
-                        format!("  {:<20} ", truncate(&sanitize(k), 20)),
-                        theme::dim(),
-                    ),
-                    Span::raw(truncate(&sanitize(v), w.saturating_sub(23))),
-                ]));
+            // One line per context when it fits; otherwise its fields one by one.
+            let one = inline.join("  ");
+            if width(&sanitize(&one)) + LABEL <= w {
+                out.field(name, &one);
+            } else {
+                out.field(name, "");
+                for (k, v) in fields {
+                    out.field(&format!("  {k}"), v);
+                }
             }
         }
-        if !ev.breadcrumbs.is_empty() {
-            out.push(Line::default());
-            out.push(Line::from(Span::styled(
-                "Breadcrumbs (latest last)",
-                theme::heading(),
-            )));
-            for b in ev.breadcrumbs.iter().rev().take(10).rev() {
-                let at = b
-                    .timestamp
-                    .map(|t| t.format("%H:%M:%S").to_string())
-                    .unwrap_or_default();
-                let cat = sanitize(b.category.as_deref().unwrap_or(""));
-                let msg = sanitize(b.message.as_deref().unwrap_or(""));
-                out.push(Line::from(vec![
-                    Span::styled(format!("  {at:<8} "), theme::dim()),
-                    Span::styled(format!("{:<12} ", truncate(&cat, 12)), theme::info()),
-                    Span::raw(truncate(&msg, w.saturating_sub(24))),
-                ]));
-            }
+    }
+    if !ev.tags.is_empty() && out.section(app, Section::Tags, String::new()) {
+        for (k, v) in &ev.tags {
+            out.field(k, v);
         }
-        if !ev.other_entries.is_empty() {
-            out.push(field("Also has", sanitize(&ev.other_entries.join(", "))));
-        }
-    } else if let Some(d) = detail
-        && !d.tags.is_empty()
+    }
+    if let Some(sdk) = &ev.sdk
+        && out.section(app, Section::Sdk, String::new())
     {
-        out.push(Line::default());
-        out.push(Line::from(Span::styled("Tags", theme::heading())));
-        let tags: Vec<String> = d
-            .tags
-            .iter()
-            .map(|t| format!("{} ({})", sanitize(&t.key), t.total_values))
-            .collect();
-        for l in wrap(&tags.join(" · "), w.saturating_sub(2)) {
-            out.push(Line::from(format!("  {l}")));
-        }
+        let text = match &sdk.version {
+            Some(v) => format!("{} {v}", sdk.name),
+            None => sdk.name.clone(),
+        };
+        out.field("", &text);
     }
-    if app.view != crate::app::state::View::List {
-        out.push(Line::default());
-        out.push(Line::from(Span::styled(
-            "Enter shows the stack trace",
-            theme::dim(),
-        )));
-    }
-    out
+    out.blank();
+    out.push(Line::from(Span::styled(
+        truncate(
+            "Enter stack trace · J/K section · Space fold · Z zoom · Y copy summary",
+            w,
+        ),
+        theme::dim(),
+    )));
+}
+
+/// A query parameter or header: masked values stand out.
+fn pair(out: &mut Out, kind: &str, k: &str, v: &str) {
+    let name = truncate(&sanitize(k), 24);
+    let room = out.w.saturating_sub(LABEL + width(&name) + 2);
+    let style = if v == MASK {
+        theme::dim()
+    } else {
+        ratatui::style::Style::new()
+    };
+    out.push(Line::from(vec![
+        Span::styled(format!("{kind:<LABEL$}"), theme::dim()),
+        Span::styled(format!("{name}: "), theme::bold()),
+        Span::styled(truncate(&sanitize(v), room), style),
+    ]));
 }

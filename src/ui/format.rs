@@ -45,6 +45,42 @@ pub fn ago_long(now: Timestamp, t: Option<Timestamp>) -> String {
     format!("{rel} ({})", t.format("%Y-%m-%d %H:%M UTC"))
 }
 
+/// An absolute time in the local zone ("2026-11-22 14:03:07 +01:00"), or in UTC.
+pub fn absolute(t: Timestamp, utc: bool) -> String {
+    if utc {
+        t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+    } else {
+        t.with_timezone(&chrono::Local)
+            .format("%Y-%m-%d %H:%M:%S %:z")
+            .to_string()
+    }
+}
+
+/// "5 minutes ago · 2026-11-22 14:03:07 +01:00".
+pub fn ago_at(now: Timestamp, t: Option<Timestamp>, utc: bool) -> String {
+    let Some(t) = t else {
+        return "unknown".into();
+    };
+    let long = ago_long(now, Some(t));
+    let rel = long.split(" (").next().unwrap_or("");
+    format!("{rel} · {}", absolute(t, utc))
+}
+
+/// A breadcrumb's time before its event: "-12.3s", "-2m05s", "-3h10m".
+pub fn before(event: Option<Timestamp>, t: Option<Timestamp>) -> String {
+    let (Some(e), Some(t)) = (event, t) else {
+        return String::new();
+    };
+    let ms = (e - t).num_milliseconds();
+    let sign = if ms < 0 { "+" } else { "-" };
+    let ms = ms.unsigned_abs();
+    match ms {
+        0..=59_999 => format!("{sign}{:.1}s", ms as f64 / 1000.0),
+        60_000..=3_599_999 => format!("{sign}{}m{:02}s", ms / 60_000, (ms / 1000) % 60),
+        _ => format!("{sign}{}h{:02}m", ms / 3_600_000, (ms / 60_000) % 60),
+    }
+}
+
 /// 1234 → "1.2k", 1234567 → "1.2M"; small numbers as they are.
 pub fn compact(n: u64) -> String {
     match n {

@@ -99,7 +99,14 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut UiStat
     let nums_w = 6u16;
     let seen_w = 4u16;
     let status_w = if wide { 10 } else { 5 };
-    let fixed = 2 + id_w + nums_w * 2 + seen_w + status_w + 6;
+    // A 24-hour sparkline where the server sends stats and the room allows.
+    let trend_w: u16 = if wide && app.list.items.iter().any(|e| !e.stats_24h.is_empty()) {
+        12
+    } else {
+        0
+    };
+    let fixed =
+        2 + id_w + nums_w * 2 + seen_w + status_w + 6 + if trend_w > 0 { trend_w + 1 } else { 0 };
     let title_w = inner.width.saturating_sub(fixed).max(10);
 
     let header = Row::new(vec![
@@ -110,6 +117,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut UiStat
         Cell::from(Line::from("Users").right_aligned()),
         Cell::from("Seen"),
         Cell::from(if wide { "Status" } else { "State" }),
+        Cell::from(if trend_w > 0 { "24h" } else { "" }),
     ])
     .style(theme::dim());
 
@@ -156,6 +164,14 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut UiStat
                 ),
                 Cell::from(ago_short(app.now, e.last_seen)),
                 Cell::from(Span::styled(status_text, theme::status(&e.status))),
+                Cell::from(Span::styled(
+                    if trend_w > 0 {
+                        super::format::sparkline(&pairs(&e.stats_24h, trend_w as usize))
+                    } else {
+                        String::new()
+                    },
+                    theme::info(),
+                )),
             ]);
             // Rows of the old query while a new one loads, and rows the filter now hides.
             if searching || crate::app::update::hidden_by_filter(app, &e.status) {
@@ -173,6 +189,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut UiStat
         Constraint::Length(nums_w - 1),
         Constraint::Length(seen_w),
         Constraint::Length(status_w),
+        Constraint::Length(trend_w),
     ];
     let table = Table::new(rows, widths)
         .header(header)
@@ -185,6 +202,14 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut UiStat
     let mut state =
         TableState::default().with_selected(Some(app.list.selected.saturating_sub(offset)));
     f.render_stateful_widget(table, inner, &mut state);
+}
+
+/// The last `n` buckets of hourly counts, summed two by two when there are too many.
+fn pairs(pts: &[u64], n: usize) -> Vec<u64> {
+    let per = pts.len().div_ceil(n.max(1)).max(1);
+    let mut out: Vec<u64> = pts.rchunks(per).map(|c| c.iter().sum()).collect();
+    out.reverse();
+    out
 }
 
 fn level_mark(l: &Level) -> &'static str {

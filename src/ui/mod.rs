@@ -4,6 +4,7 @@ pub mod client_keys;
 pub mod detail;
 pub mod format;
 pub mod help;
+pub mod investigate;
 pub mod list;
 pub mod modal;
 pub mod settings;
@@ -29,6 +30,8 @@ pub struct UiState {
     pub list_offset: usize,
     pub detail_max: u16,
     pub stack_max: u16,
+    /// Where the detail pane's sections start, in lines.
+    pub sections: Vec<(crate::app::msg::Section, u16)>,
 }
 
 impl Default for UiState {
@@ -37,6 +40,7 @@ impl Default for UiState {
             list_offset: 0,
             detail_max: u16::MAX,
             stack_max: u16::MAX,
+            sections: Vec::new(),
         }
     }
 }
@@ -54,16 +58,23 @@ pub fn draw(f: &mut Frame, app: &App, ui: &mut UiState) {
         client_keys::draw(f, app, body);
     } else if app.view == View::Settings {
         settings::draw(f, app, body);
-    } else if app.wide() {
-        let [left, right] =
-            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
-                .areas(body);
+    } else if matches!(app.view, View::Events | View::Tags) {
+        investigate::draw(f, app, body);
+    } else if app.split() {
+        // Titles need the room more than the preview does, until the screen is very wide.
+        let list_pct = if body.width >= 160 { 55 } else { 62 };
+        let [left, right] = Layout::horizontal([
+            Constraint::Percentage(list_pct),
+            Constraint::Percentage(100 - list_pct),
+        ])
+        .areas(body);
         list::draw(f, app, left, app.view == View::List, ui);
         match app.view {
             View::Stack => stacktrace::draw(f, app, right, true, ui),
             _ => detail::draw(f, app, right, app.view == View::Detail, ui),
         }
     } else {
+        // One pane: narrow terminals, a zoomed pane, or the list without its preview.
         match app.view {
             View::List => list::draw(f, app, body, true, ui),
             View::Detail => detail::draw(f, app, body, true, ui),
@@ -75,6 +86,7 @@ pub fn draw(f: &mut Frame, app: &App, ui: &mut UiState) {
     for o in &app.overlays {
         match o {
             Overlay::Help => help::draw(f, app),
+            Overlay::Messages => help::draw_messages(f, app),
             Overlay::Link(url) => draw_url_popup(f, url),
             Overlay::Confirm(_) | Overlay::Prompt { .. } => modal::draw(f, o, app.questions.len()),
             Overlay::Search(_) => {}
@@ -143,30 +155,65 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect) {
             NoticeKind::Error => theme::error(),
             NoticeKind::Info => theme::info(),
         };
-        Line::from(Span::styled(
-            truncate(&sanitize(&n.text), area.width as usize),
-            style,
-        ))
+        let text = sanitize(&n.text);
+        let room = area.width as usize;
+        if width(&text) <= room {
+            Line::from(Span::styled(text, style))
+        } else {
+            // Cut, and say where the rest is.
+            const MORE: &str = " · M shows more";
+            Line::from(vec![
+                Span::styled(truncate(&text, room.saturating_sub(width(MORE))), style),
+                Span::styled(MORE, theme::dim()),
+            ])
+        }
     } else {
         Line::default()
     };
     f.render_widget(Paragraph::new(line), area);
 }
 
+/// The first key of a binding's label ("Enter" of "Enter/l").
+fn first_key(label: &str) -> &str {
+    match label.split_once('/') {
+        Some((first, _)) if !first.is_empty() => first,
+        _ => label,
+    }
+}
+
 fn draw_footer(f: &mut Frame, app: &App, area: Rect) {
-    let mut spans = Vec::new();
-    let mut used = 0;
-    for (_, keys, word) in keymap::hints(&app.contexts())
+    use crate::app::keymap::Action;
+    let hints: Vec<(Action, &str, &str)> = keymap::hints(&app.contexts())
         .into_iter()
         .filter(|(action, ..)| app.offers(*action))
-    {
-        let w = width(keys) + width(word) + 3;
-        if used + w > area.width as usize {
+        .map(|(a, k, w)| (a, first_key(k), w))
+        .collect();
+    let cost = |k: &str, w: &str| width(k) + width(w) + 3;
+    // `? help` and `q quit` always show; the pane's own keys fill the room before them.
+    let kept: Vec<&(Action, &str, &str)> = hints
+        .iter()
+        .filter(|(a, ..)| matches!(a, Action::Help | Action::Quit))
+        .collect();
+    let mut room =
+        (area.width as usize).saturating_sub(kept.iter().map(|(_, k, w)| cost(k, w)).sum());
+    let mut spans = Vec::new();
+    let push = |spans: &mut Vec<Span<'static>>, k: &str, w: &str| {
+        spans.push(Span::styled(k.to_string(), theme::key()));
+        spans.push(Span::styled(format!(" {w}  "), theme::dim()));
+    };
+    for (a, k, w) in &hints {
+        if matches!(a, Action::Help | Action::Quit) {
+            continue;
+        }
+        let c = cost(k, w);
+        if c > room {
             break;
         }
-        used += w;
-        spans.push(Span::styled(keys, theme::key()));
-        spans.push(Span::styled(format!(" {word}  "), theme::dim()));
+        room -= c;
+        push(&mut spans, k, w);
+    }
+    for (_, k, w) in kept {
+        push(&mut spans, k, w);
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 use super::{pane_block, placeholder, theme};
 use crate::app::state::{App, StackOptions};
 use crate::model::{Event, Frame as StackFrame};
-use crate::text::{sanitize, truncate, wrap};
+use crate::text::{cut_middle, sanitize, truncate, width, wrap};
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut crate::ui::UiState) {
     let order = if app.stack.newest_first {
@@ -22,7 +22,17 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut crate:
     } else {
         "in-app frames"
     };
-    let block = pane_block(format!(" Stack trace · {order} · {fold} "), focused);
+    let which = match crate::app::error_view::event_position(app) {
+        Some((1, _)) if app.event_ref == crate::model::EventRef::Latest => String::new(),
+        Some((p, Some(t))) => format!(
+            " · event {} of {}",
+            super::format::grouped(p),
+            super::format::grouped(t)
+        ),
+        Some((p, None)) => format!(" · event {}", super::format::grouped(p)),
+        None => String::new(),
+    };
+    let block = pane_block(format!(" Stack trace{which} · {order} · {fold} "), focused);
     let inner = block.inner(area);
     f.render_widget(block, area);
     let ev = app
@@ -31,10 +41,10 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut crate:
         .as_ref()
         .filter(|_| app.event.key.is_some() && app.event.key == app.detail.key);
     let Some(ev) = ev else {
-        let lines = match super::unavailable_lines(app, &app.event.track, "the latest event") {
+        let lines = match super::unavailable_lines(app, &app.event.track, "the event") {
             Some(lines) => lines,
             None => vec![Line::from(Span::styled(
-                "Loading the latest event…",
+                "Loading the event…",
                 theme::info(),
             ))],
         };
@@ -165,6 +175,11 @@ fn frame_lines(out: &mut Vec<Line<'static>>, fr: &StackFrame, w: usize, with_con
     } else {
         theme::dim()
     };
+    let fn_style = if fr.in_app {
+        theme::info()
+    } else {
+        theme::dim()
+    };
     let marker = if fr.in_app { "  ● " } else { "  · " };
     let func = fr
         .function
@@ -172,20 +187,27 @@ fn frame_lines(out: &mut Vec<Line<'static>>, fr: &StackFrame, w: usize, with_con
         .map(sanitize)
         .unwrap_or_else(|| "?".into());
     let loc = sanitize(&fr.location());
-    out.push(Line::from(vec![
-        Span::styled(marker, style),
-        Span::styled(truncate(&loc, w.saturating_sub(8)), style),
-        Span::styled(" in ", theme::dim()),
-        Span::styled(
-            truncate(&func, w.saturating_sub(crate::text::width(&loc) + 8).max(8)),
-            if fr.in_app {
-                theme::info()
-            } else {
-                theme::dim()
-            },
-        ),
-    ]));
-    if !with_context || fr.context.is_empty() {
+    let (lw, fw) = (width(&loc), width(&func));
+    if 4 + lw + 4 + fw <= w {
+        out.push(Line::from(vec![
+            Span::styled(marker, style),
+            Span::styled(loc, style),
+            Span::styled(" in ", theme::dim()),
+            Span::styled(func, fn_style),
+        ]));
+    } else {
+        // Too long for one line: the path on its own (its middle cut, never its end), then
+        // the function under it.
+        out.push(Line::from(vec![
+            Span::styled(marker, style),
+            Span::styled(cut_middle(&loc, w.saturating_sub(4)), style),
+        ]));
+        out.push(Line::from(vec![
+            Span::styled("      in ", theme::dim()),
+            Span::styled(cut_middle(&func, w.saturating_sub(9)), fn_style),
+        ]));
+    }
+    if !with_context {
         return;
     }
     let num_w = fr
@@ -202,17 +224,42 @@ fn frame_lines(out: &mut Vec<Line<'static>>, fr: &StackFrame, w: usize, with_con
             if failing { "    →" } else { "     " },
             c.line
         );
-        let room = w.saturating_sub(crate::text::width(&gutter));
-        if failing {
-            out.push(Line::from(vec![
-                Span::styled(gutter, theme::error()),
-                Span::styled(truncate(&code, room), theme::failing_line()),
-            ]));
-        } else {
-            out.push(Line::from(vec![
-                Span::styled(gutter, theme::dim()),
-                Span::raw(truncate(&code, room)),
-            ]));
+        let cont = format!("{} │ ", " ".repeat(6 + num_w));
+        let room = w.saturating_sub(width(&gutter)).max(10);
+        // Long lines wrap under themselves rather than lose their end.
+        for (k, part) in wrap(&code, room).into_iter().enumerate() {
+            let g = if k == 0 { gutter.clone() } else { cont.clone() };
+            if failing {
+                out.push(Line::from(vec![
+                    Span::styled(g, theme::error()),
+                    Span::styled(part, theme::failing_line()),
+                ]));
+            } else {
+                out.push(Line::from(vec![
+                    Span::styled(g, theme::dim()),
+                    Span::raw(part),
+                ]));
+            }
         }
     }
+    // Local variables, where the event carries them.
+    for (k, v) in fr.vars.iter().take(MAX_VARS) {
+        let name = truncate(&sanitize(k), 24);
+        let room = w.saturating_sub(8 + width(&name) + 3);
+        out.push(Line::from(vec![
+            Span::styled("        ", theme::dim()),
+            Span::styled(name, theme::bold()),
+            Span::styled(" = ", theme::dim()),
+            Span::raw(truncate(&sanitize(v), room)),
+        ]));
+    }
+    if fr.vars.len() > MAX_VARS {
+        out.push(Line::from(Span::styled(
+            format!("        … {} more variables", fr.vars.len() - MAX_VARS),
+            theme::dim(),
+        )));
+    }
 }
+
+/// Variables shown per frame.
+const MAX_VARS: usize = 30;

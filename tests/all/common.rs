@@ -27,6 +27,7 @@ pub fn summary(i: usize) -> ErrorSummary {
         )),
         project: Some("shop".into()),
         platform: Some("javascript".into()),
+        stats_24h: (0..24).map(|h| ((h + i) * 7 % 11) as u64).collect(),
     }
 }
 
@@ -47,7 +48,7 @@ pub fn detail(i: usize) -> ErrorDetail {
             name: "Browser".into(),
             total_values: 4,
         }],
-        stats_24h: (0..24).map(|h| (h * 7 % 11) as u64).collect(),
+        stats_30d: (0..30).map(|d| (d * 13 % 17) as u64).collect(),
     }
 }
 
@@ -68,6 +69,14 @@ fn frame(file: &str, func: &str, line: u32, in_app: bool, ctx: &[&str]) -> Frame
                 code: c.to_string(),
             })
             .collect(),
+        vars: if in_app {
+            vec![
+                ("items".into(), "[]".into()),
+                ("subtotal".into(), "undefined".into()),
+            ]
+        } else {
+            Vec::new()
+        },
     }
 }
 
@@ -134,16 +143,61 @@ pub fn event(id: &str) -> Event {
                 ],
             },
         ],
-        breadcrumbs: vec![Breadcrumb {
-            timestamp: Some(now() - chrono::Duration::minutes(3)),
-            category: Some("navigation".into()),
-            level: Some("info".into()),
-            message: Some("/products/42 -> /cart".into()),
-        }],
+        breadcrumbs: vec![
+            Breadcrumb {
+                timestamp: Some(now() - chrono::Duration::minutes(3)),
+                category: Some("navigation".into()),
+                level: Some("info".into()),
+                message: Some("/products/42 -> /cart".into()),
+                ..Breadcrumb::default()
+            },
+            Breadcrumb {
+                timestamp: Some(now() - chrono::Duration::seconds(125)),
+                ty: Some("http".into()),
+                category: Some("fetch".into()),
+                level: Some("error".into()),
+                message: Some("GET /api/cart 500".into()),
+                data: Some(serde_json::json!({"status_code": 500, "url": "/api/cart"})),
+            },
+        ],
         request: Some(RequestInfo {
             method: Some("GET".into()),
-            url: Some("https://shop.example.com/cart".into()),
+            url: Some("https://shop.example.com/cart?token=abc123&page=2".into()),
+            query: vec![
+                ("page".into(), "2".into()),
+                ("token".into(), "abc123".into()),
+            ],
+            headers: vec![
+                ("Accept".into(), "text/html".into()),
+                ("Authorization".into(), "Bearer s3cr3t-value".into()),
+                ("Cookie".into(), "session=deadbeef".into()),
+            ],
+            data: None,
         }),
+        user_details: [("email", "lee@example.org"), ("id", "42")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        contexts: [
+            ("browser", vec![("name", "Safari"), ("version", "18.1")]),
+            ("os", vec![("name", "macOS"), ("version", "15.1")]),
+        ]
+        .into_iter()
+        .map(|(n, f)| {
+            (
+                n.to_string(),
+                f.into_iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            )
+        })
+        .collect(),
+        sdk: Some(Sdk {
+            name: "sentry.javascript.react".into(),
+            version: Some("8.40.0".into()),
+        }),
+        previous_event_id: Some(format!("evt{id}-prev")),
+        next_event_id: None,
         other_entries: vec![],
     }
 }
@@ -160,6 +214,8 @@ pub fn app(w: u16, h: u16) -> App {
     );
     app.width = w;
     app.height = h;
+    // Snapshots must not depend on the machine's time zone.
+    app.utc = true;
     app
 }
 
@@ -221,9 +277,18 @@ pub fn detail_loaded(req: ReqId, id: String, result: Result<ErrorDetail, Backend
 }
 
 pub fn event_loaded(req: ReqId, id: String, result: Result<Event, BackendError>) -> Msg {
+    event_at_loaded(req, id, EventRef::Latest, result)
+}
+
+pub fn event_at_loaded(
+    req: ReqId,
+    id: String,
+    which: EventRef,
+    result: Result<Event, BackendError>,
+) -> Msg {
     Msg::Loaded {
         req,
-        fetch: Fetch::Event { id },
+        fetch: Fetch::Event { id, which },
         result: result.map(|e| Data::Event(Box::new(e))),
     }
 }

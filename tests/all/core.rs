@@ -192,10 +192,10 @@ fn a_key_that_does_nothing_here_says_so() {
     update(&mut app, code(KeyCode::Enter));
     update(&mut app, code(KeyCode::Enter));
     assert_eq!(app.view, View::Stack);
-    assert!(update(&mut app, key('x')).is_empty());
+    assert!(update(&mut app, key('w')).is_empty());
     let n = app.notice.clone().expect("notice");
     assert!(
-        n.text.contains("x does nothing in the stack trace"),
+        n.text.contains("w does nothing in the stack trace"),
         "{}",
         n.text
     );

@@ -90,15 +90,21 @@ fn wide_layout_follows_the_selection_with_a_debounced_detail_fetch() {
             timer: Timer::FollowDetail { req }
         }]
     );
-    // The pause is over and the selection did not move on: fetch.
+    // The pause is over and the selection did not move on: fetch the detail, and the latest
+    // event Enter will want.
     let fx = update(&mut app, Msg::Timer(Timer::FollowDetail { req }));
+    assert_eq!(fx.len(), 2, "{fx:?}");
     assert_eq!(
-        fx,
-        vec![Effect::Fetch {
+        fx[0],
+        Effect::Fetch {
             req,
             fetch: Fetch::Detail { id: "101".into() }
-        }]
+        }
     );
+    assert!(matches!(
+        &fx[1],
+        Effect::Fetch { fetch: Fetch::Event { id, which: EventRef::Latest }, .. } if id == "101"
+    ));
     // A newer move makes an older timer a no-op.
     update(&mut app, key('j'));
     let newer = app.next_req - 1;
@@ -435,7 +441,9 @@ fn quit_and_help() {
     update(&mut app, key('?'));
     assert!(app.help_open());
     update(&mut app, key('j'));
-    assert!(!app.help_open(), "any key closes help");
+    assert!(app.help_open(), "j scrolls the help");
+    update(&mut app, key('x'));
+    assert!(!app.help_open(), "any other key closes help");
     let fx = update(&mut app, key('q'));
     assert!(app.quit);
     assert_eq!(fx, vec![Effect::Quit]);
