@@ -191,9 +191,11 @@ fn clamp_selection(app: &mut App) {
     }
 }
 
-/// In the wide layout the detail pane follows the list selection, after a short pause.
+/// The detail follows the list selection after a short pause: shown beside the list in the
+/// wide layout, fetched ahead (with the latest event) in every layout, so Enter waits for
+/// nothing.
 pub fn follow_selection(app: &mut App, fx: &mut Vec<Effect>) {
-    if app.view != View::List || !app.wide() {
+    if app.view != View::List {
         return;
     }
     if let Some(id) = app.selected().map(|e| e.id.clone()) {

@@ -386,8 +386,10 @@ impl App {
             || self.keys.track.load.is_loading()
             || self.settings.track.load.is_loading()
             || self.rotation.as_ref().is_some_and(Rotation::busy)
-            || self.detail.load().is_loading()
-            || self.event.load().is_loading()
+            // A prefetch behind the list is not something to wait for.
+            || ((matches!(self.view, View::Detail | View::Stack)
+                || (self.view == View::List && self.split()))
+                && (self.detail.load().is_loading() || self.event.load().is_loading()))
             || (self.view == View::Events && self.event_list.track.load.is_loading())
             || (self.view == View::Tags && self.tags.track.load.is_loading())
             || !self.pending.is_empty()

@@ -7,6 +7,7 @@ mod demo_server;
 mod gitlab_backend;
 mod glitchtip;
 mod hostile;
+mod investigate;
 mod keys;
 mod pty;
 mod sentry_backend;

@@ -401,3 +401,124 @@ fn settings_pane() {
     update(&mut app, settings_loaded(req, Err(err)));
     snap("settings_not_found", &app);
 }
+
+#[test]
+fn events_and_tags_panes() {
+    use errtui::app::msg::Data;
+    use errtui::model::*;
+    for (w, h) in [(80, 24), (160, 48)] {
+        let mut app = opened(w, h, View::Detail);
+        update(
+            &mut app,
+            Msg::Key(crossterm::event::KeyEvent::from(
+                crossterm::event::KeyCode::Char('E'),
+            )),
+        );
+        let req = app.event_list.track.load.req().expect("events asked");
+        let rows: Vec<EventSummary> = (0..30)
+            .map(|i| EventSummary {
+                id: if i == 0 {
+                    "evt100".into()
+                } else {
+                    format!("{:032x}", i * 7919)
+                },
+                date: Some(now() - chrono::Duration::minutes(2 + i * 41)),
+                message: Some(
+                    "TypeError: Cannot read properties of undefined (reading 'price')".into(),
+                ),
+                release: Some(
+                    if i % 3 == 0 {
+                        "web@5.12.0"
+                    } else {
+                        "web@5.13.2"
+                    }
+                    .into(),
+                ),
+                environment: Some(if i % 4 == 0 { "staging" } else { "production" }.into()),
+                user: Some(format!("user{i}@example.org")),
+            })
+            .collect();
+        update(
+            &mut app,
+            Msg::Loaded {
+                req,
+                fetch: Fetch::Events {
+                    id: "100".into(),
+                    cursor: None,
+                },
+                result: Ok(Data::Events(Page {
+                    items: rows,
+                    next: Some("c".into()),
+                    total: Some(1000),
+                })),
+            },
+        );
+        update(
+            &mut app,
+            Msg::Key(crossterm::event::KeyEvent::from(
+                crossterm::event::KeyCode::Char('j'),
+            )),
+        );
+        snap("events", &app);
+        update(
+            &mut app,
+            Msg::Key(crossterm::event::KeyEvent::from(
+                crossterm::event::KeyCode::Char('T'),
+            )),
+        );
+        let req = app.tags.track.load.req().expect("tags asked");
+        let tag = |key: &str, vals: &[(&str, u64)]| TagBreakdown {
+            key: key.into(),
+            name: key.into(),
+            total: 1000,
+            top: vals
+                .iter()
+                .map(|(v, c)| TagValue {
+                    value: v.to_string(),
+                    count: *c,
+                })
+                .collect(),
+        };
+        update(
+            &mut app,
+            Msg::Loaded {
+                req,
+                fetch: Fetch::Tags { id: "100".into() },
+                result: Ok(Data::Tags(vec![
+                    tag(
+                        "browser",
+                        &[
+                            ("Safari 18.1", 610),
+                            ("Chrome 131", 240),
+                            ("Firefox 133", 150),
+                        ],
+                    ),
+                    tag("environment", &[("production", 800), ("staging", 200)]),
+                    tag("release", &[("web@5.13.2", 700), ("web@5.12.0", 250)]),
+                ])),
+            },
+        );
+        update(
+            &mut app,
+            Msg::Key(crossterm::event::KeyEvent::from(
+                crossterm::event::KeyCode::Char('j'),
+            )),
+        );
+        snap("tags", &app);
+    }
+}
+
+#[test]
+fn detail_sections_folded_revealed_and_zoomed_stack() {
+    for (w, h) in [(80, 24), (160, 48)] {
+        let mut app = opened(w, h, View::Detail);
+        app.folded.insert(errtui::app::msg::Section::Trend);
+        app.folded.insert(errtui::app::msg::Section::Event);
+        app.crumb_data = true;
+        app.reveal = true;
+        snap("detail_unfolded_data", &app);
+        app.view = View::Stack;
+        app.zoom = true;
+        snap("stack_zoomed", &app);
+    }
+}
