@@ -786,3 +786,54 @@ fn the_log_file_holds_query_strings_and_no_token() {
     assert!(text.contains("query=is%3Aunresolved"), "{text}");
     assert!(!text.contains("gt-secret-token"));
 }
+
+#[test]
+fn events_tags_and_show_event_keep_their_json_contracts() {
+    let list = json_of(&demo(&["list", "--query", "submit_order", "--json", "--limit", "1"]));
+    let id = list[0]["id"].as_str().expect("id").to_string();
+    let events = json_of(&demo(&["events", &id, "--limit", "5", "--json"]));
+    let rows = events.as_array().expect("array");
+    assert_eq!(rows.len(), 5);
+    for r in rows {
+        for k in ["id", "date", "message", "release", "environment", "user"] {
+            assert!(r.get(k).is_some(), "{k} missing in {r}");
+        }
+    }
+    let tags = json_of(&demo(&["tags", &id, "--key", "release", "--json"]));
+    assert_eq!(tags.as_array().map(Vec::len), Some(1));
+    assert_eq!(tags[0]["key"], "release");
+    assert!(tags[0]["total"].as_u64().is_some_and(|t| t > 0));
+    assert!(tags[0]["top"][0]["value"].is_string() && tags[0]["top"][0]["count"].is_u64());
+
+    // The oldest event: nothing before it, the next one named; secrets masked.
+    let out = demo(&["show", &id, "--event", "oldest", "--json"]);
+    assert!(!stdout(&out).contains("demo-secret-token"), "a secret header leaked");
+    let shown = json_of(&out);
+    let ev = &shown["event"];
+    assert!(ev["previous_event_id"].is_null());
+    let next = ev["next_event_id"].as_str().expect("next").to_string();
+    for k in ["breadcrumbs", "request", "contexts", "user", "tags", "sdk"] {
+        assert!(!ev[k].is_null(), "{k} missing");
+    }
+    let crumb = &ev["breadcrumbs"][0];
+    for k in ["timestamp", "type", "category", "level", "message", "data"] {
+        assert!(crumb.get(k).is_some(), "breadcrumb {k}");
+    }
+    let headers = ev["request"]["headers"].as_array().expect("headers");
+    assert!(headers.iter().any(|h| h[0] == "Authorization" && h[1] == "[masked]"));
+    // Its neighbour by id, and by the id alone (the error is looked up).
+    let by_id = json_of(&demo(&["show", &id, "--event", &next, "--json"]));
+    assert_eq!(by_id["event"]["id"], next.as_str());
+    let alone = json_of(&demo(&["show", &next, "--json"]));
+    assert_eq!(alone["id"], id.as_str());
+    // A link from the pager, with its event.
+    let link = format!("{}/organizations/demo/issues/{id}/events/{next}/", demo_url());
+    let linked = json_of(&demo(&["show", &link, "--json"]));
+    assert_eq!(linked["event"]["id"], next.as_str());
+    // A link to another server keeps the token home: usage error, nothing sent.
+    let out = demo(&["show", "https://elsewhere.example/organizations/demo/issues/1/"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("a token goes only to its own server"));
+    let out = demo(&["show", &id, "--event", "sometime"]);
+    assert_eq!(out.status.code(), Some(2));
+}
