@@ -688,7 +688,9 @@ impl Dataset {
             .iter()
             .map(|(k, v)| json!({"key": k, "value": v}))
             .collect();
-        tags.retain(|tag| tag["key"] != "environment");
+        tags.retain(|tag| {
+            !["environment", "os", "browser"].contains(&tag["key"].as_str().unwrap_or(""))
+        });
         tags.push(json!({"key": "environment", "value": f.environment}));
         tags.push(json!({"key": "level", "value": t.level}));
         tags.push(json!({"key": "release", "value": f.release}));

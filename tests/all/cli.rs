@@ -789,7 +789,14 @@ fn the_log_file_holds_query_strings_and_no_token() {
 
 #[test]
 fn events_tags_and_show_event_keep_their_json_contracts() {
-    let list = json_of(&demo(&["list", "--query", "submit_order", "--json", "--limit", "1"]));
+    let list = json_of(&demo(&[
+        "list",
+        "--query",
+        "submit_order",
+        "--json",
+        "--limit",
+        "1",
+    ]));
     let id = list[0]["id"].as_str().expect("id").to_string();
     let events = json_of(&demo(&["events", &id, "--limit", "5", "--json"]));
     let rows = events.as_array().expect("array");
@@ -807,7 +814,10 @@ fn events_tags_and_show_event_keep_their_json_contracts() {
 
     // The oldest event: nothing before it, the next one named; secrets masked.
     let out = demo(&["show", &id, "--event", "oldest", "--json"]);
-    assert!(!stdout(&out).contains("demo-secret-token"), "a secret header leaked");
+    assert!(
+        !stdout(&out).contains("demo-secret-token"),
+        "a secret header leaked"
+    );
     let shown = json_of(&out);
     let ev = &shown["event"];
     assert!(ev["previous_event_id"].is_null());
@@ -820,18 +830,28 @@ fn events_tags_and_show_event_keep_their_json_contracts() {
         assert!(crumb.get(k).is_some(), "breadcrumb {k}");
     }
     let headers = ev["request"]["headers"].as_array().expect("headers");
-    assert!(headers.iter().any(|h| h[0] == "Authorization" && h[1] == "[masked]"));
+    assert!(
+        headers
+            .iter()
+            .any(|h| h[0] == "Authorization" && h[1] == "[masked]")
+    );
     // Its neighbour by id, and by the id alone (the error is looked up).
     let by_id = json_of(&demo(&["show", &id, "--event", &next, "--json"]));
     assert_eq!(by_id["event"]["id"], next.as_str());
     let alone = json_of(&demo(&["show", &next, "--json"]));
     assert_eq!(alone["id"], id.as_str());
     // A link from the pager, with its event.
-    let link = format!("{}/organizations/demo/issues/{id}/events/{next}/", demo_url());
+    let link = format!(
+        "{}/organizations/demo/issues/{id}/events/{next}/",
+        demo_url()
+    );
     let linked = json_of(&demo(&["show", &link, "--json"]));
     assert_eq!(linked["event"]["id"], next.as_str());
     // A link to another server keeps the token home: usage error, nothing sent.
-    let out = demo(&["show", "https://elsewhere.example/organizations/demo/issues/1/"]);
+    let out = demo(&[
+        "show",
+        "https://elsewhere.example/organizations/demo/issues/1/",
+    ]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("a token goes only to its own server"));
     let out = demo(&["show", &id, "--event", "sometime"]);
