@@ -269,14 +269,3 @@ fn search_selected_value(app: &mut App, fx: &mut Vec<Effect>) {
     let text = crate::text::sanitize(&term);
     super::list::search(app, text, fx);
 }
-
-/// Whether a loaded page of events asked for more.
-pub fn appending(fetch: &Fetch) -> bool {
-    matches!(
-        fetch,
-        Fetch::Events {
-            cursor: Some(_),
-            ..
-        }
-    )
-}

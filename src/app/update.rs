@@ -146,13 +146,13 @@ fn on_loaded(
             });
             error_view::event_loaded(app, req, &id, &which, r, fx);
         }
-        Fetch::Events { ref id, .. } => {
-            let append = investigate::appending(&fetch);
+        Fetch::Events { id, cursor } => {
             let r = result.and_then(|d| match d {
                 Data::Events(x) => Ok(x),
                 _ => Err(wrong()),
             });
-            investigate::events_loaded(app, req, id, append, r);
+            // A page asked for with a cursor adds to the rows.
+            investigate::events_loaded(app, req, &id, cursor.is_some(), r);
         }
         Fetch::Tags { id } => {
             let r = result.and_then(|d| match d {

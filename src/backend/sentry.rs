@@ -1150,17 +1150,7 @@ pub fn decode_event(v: &Value) -> Result<Event> {
         },
         environment: None,
         user: user_word(v.get("user")),
-        user_details: v
-            .get("user")
-            .and_then(Value::as_object)
-            .map(|m| {
-                m.iter()
-                    .filter(|(_, v)| !v.is_null())
-                    .take(MAX_FIELDS)
-                    .map(|(k, v)| (k.clone(), value_text(v)))
-                    .collect()
-            })
-            .unwrap_or_default(),
+        user_details: flat_object(v.get("user")),
         tags: match v.get("tags") {
             Some(Value::Array(ts)) => ts
                 .iter()

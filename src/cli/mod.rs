@@ -582,16 +582,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             let Located { backend: b, id, .. } = locate(g, &id, None).await?;
             let items = events_all(b.as_ref(), &id, limit).await?;
             print(&if json {
-                let v: Vec<serde_json::Value> = items
-                    .iter()
-                    .map(|e| {
-                        serde_json::json!({
-                            "id": e.id, "date": e.date, "message": e.message,
-                            "release": e.release, "environment": e.environment, "user": e.user,
-                        })
-                    })
-                    .collect();
-                to_json(&v)?
+                to_json(&items)?
             } else {
                 events_table(&items)
             })

@@ -412,23 +412,29 @@ fn list_response(s: &AppState, ps: &[(String, String)], path: &str, empty: bool)
         })
         .collect();
     let base = format!("{}{}?{}&cursor=", s.base_url, path, kept.join("&"));
+    let mut headers = paging(s, &base, offset, limit, end < order.len());
+    headers.insert("x-hits", HeaderValue::from(order.len()));
+    headers.insert("x-max-hits", HeaderValue::from(order.len().max(1000)));
+    (headers, Json(Value::Array(items))).into_response()
+}
+
+/// Sentry's `Link` header for a page at `offset` (GlitchTip's wrapped form on that flavour).
+/// `base` ends with `cursor=`.
+fn paging(s: &AppState, base: &str, offset: usize, limit: usize, more: bool) -> HeaderMap {
     let prev = format!("0:{}:1", offset.saturating_sub(limit));
     let next = format!("0:{}:0", offset + limit);
     let link = format!(
-        "<{base}{prev}>; rel=\"previous\"; results=\"{}\"; cursor=\"{prev}\", <{base}{next}>; rel=\"next\"; results=\"{}\"; cursor=\"{next}\"",
+        "<{base}{prev}>; rel=\"previous\"; results=\"{}\"; cursor=\"{prev}\", <{base}{next}>; rel=\"next\"; results=\"{more}\"; cursor=\"{next}\"",
         offset > 0,
-        end < order.len()
     );
     let mut headers = HeaderMap::new();
     if let Ok(v) = HeaderValue::from_str(&link) {
         headers.insert("link", v);
     }
-    headers.insert("x-hits", HeaderValue::from(order.len()));
-    headers.insert("x-max-hits", HeaderValue::from(order.len().max(1000)));
     if s.glitchtip {
         glitchtip::wrap_link(&mut headers);
     }
-    (headers, Json(Value::Array(items))).into_response()
+    headers
 }
 
 fn with_issue(
@@ -535,22 +541,11 @@ fn events_response(s: &AppState, d: &Dataset, i: usize, raw: &Option<String>) ->
     }
     let total = all.len();
     let page: Vec<Value> = all.into_iter().skip(start).take(per).collect();
-    let mut headers = HeaderMap::new();
-    let more = start + per < total;
-    let link = format!(
-        "<{base}/api/0/issues/{id}/events/?&cursor=0:{prev}:1>; rel=\"previous\"; results=\"{}\"; cursor=\"0:{prev}:1\", <{base}/api/0/issues/{id}/events/?&cursor=0:{next}:0>; rel=\"next\"; results=\"{more}\"; cursor=\"0:{next}:0\"",
-        start > 0,
-        base = s.base_url,
-        id = d.issues[i].id,
-        prev = start.saturating_sub(per),
-        next = start + per,
+    let base = format!(
+        "{}/api/0/issues/{}/events/?&cursor=",
+        s.base_url, d.issues[i].id
     );
-    if let Ok(v) = HeaderValue::from_str(&link) {
-        headers.insert("link", v);
-    }
-    if s.glitchtip {
-        glitchtip::wrap_link(&mut headers);
-    }
+    let headers = paging(s, &base, start, per, start + per < total);
     (headers, Json(Value::Array(page))).into_response()
 }
 

@@ -7,7 +7,7 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::format::{ago_at, before, grouped, sparkline};
+use super::format::{ago_at, before, buckets, grouped, sparkline};
 use super::{pane_block, placeholder, theme};
 use crate::app::error_view::event_position;
 use crate::app::msg::Section;
@@ -208,7 +208,7 @@ fn lines(app: &App, s: &ErrorSummary, out: &mut Out) {
             let room = w.saturating_sub(LABEL + 2);
             out.push(Line::from(vec![
                 Span::styled(format!("{name:<LABEL$}"), theme::dim()),
-                Span::styled(sparkline(&fit_points(pts, room)), theme::info()),
+                Span::styled(sparkline(&buckets(pts, room)), theme::info()),
             ]));
             out.push(Line::from(Span::styled(
                 format!(
@@ -237,15 +237,6 @@ fn lines(app: &App, s: &ErrorSummary, out: &mut Out) {
             }
         }
     }
-}
-
-/// Fewer points than columns stay as they are; more are summed into as many buckets as fit.
-fn fit_points(pts: &[u64], room: usize) -> Vec<u64> {
-    if pts.len() <= room || room == 0 {
-        return pts.to_vec();
-    }
-    let per = pts.len().div_ceil(room);
-    pts.chunks(per).map(|c| c.iter().sum()).collect()
 }
 
 fn event_sections(app: &App, ev: &Event, out: &mut Out) {

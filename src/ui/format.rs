@@ -103,6 +103,14 @@ pub fn grouped(n: u64) -> String {
     out
 }
 
+/// At most `n` counts: when there are more, neighbours are summed, the newest bucket full.
+pub fn buckets(pts: &[u64], n: usize) -> Vec<u64> {
+    let per = pts.len().div_ceil(n.max(1)).max(1);
+    let mut out: Vec<u64> = pts.rchunks(per).map(|c| c.iter().sum()).collect();
+    out.reverse();
+    out
+}
+
 /// A one-line bar chart of counts.
 pub fn sparkline(values: &[u64]) -> String {
     const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];

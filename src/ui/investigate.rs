@@ -9,7 +9,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 use super::format::{ago_short, grouped};
 use super::{pane_block, placeholder, theme};
 use crate::app::state::{App, Load, View, tag_rows};
-use crate::text::{fit, sanitize, truncate, width};
+use crate::text::{fit, sanitize, truncate};
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     match app.view {
@@ -174,6 +174,5 @@ fn tags(f: &mut Frame, app: &App, area: Rect) {
     }
     let h = inner.height as usize;
     let offset = (sel_line + 2).saturating_sub(h);
-    let _ = width;
     f.render_widget(Paragraph::new(lines).scroll((offset as u16, 0)), inner);
 }

@@ -166,7 +166,10 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut UiStat
                 Cell::from(Span::styled(status_text, theme::status(&e.status))),
                 Cell::from(Span::styled(
                     if trend_w > 0 {
-                        super::format::sparkline(&pairs(&e.stats_24h, trend_w as usize))
+                        super::format::sparkline(&super::format::buckets(
+                            &e.stats_24h,
+                            trend_w as usize,
+                        ))
                     } else {
                         String::new()
                     },
@@ -202,14 +205,6 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut UiStat
     let mut state =
         TableState::default().with_selected(Some(app.list.selected.saturating_sub(offset)));
     f.render_stateful_widget(table, inner, &mut state);
-}
-
-/// The last `n` buckets of hourly counts, summed two by two when there are too many.
-fn pairs(pts: &[u64], n: usize) -> Vec<u64> {
-    let per = pts.len().div_ceil(n.max(1)).max(1);
-    let mut out: Vec<u64> = pts.rchunks(per).map(|c| c.iter().sum()).collect();
-    out.reverse();
-    out
 }
 
 fn level_mark(l: &Level) -> &'static str {

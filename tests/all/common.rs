@@ -317,3 +317,19 @@ pub fn failed_load(message: impl Into<String>) -> errtui::app::state::Load {
         at: now(),
     })
 }
+
+/// A tag with its top values; `total` counts every event carrying the tag.
+pub fn tag_breakdown(key: &str, total: u64, vals: &[(&str, u64)]) -> TagBreakdown {
+    TagBreakdown {
+        key: key.into(),
+        name: key.into(),
+        total,
+        top: vals
+            .iter()
+            .map(|(v, c)| TagValue {
+                value: v.to_string(),
+                count: *c,
+            })
+            .collect(),
+    }
+}

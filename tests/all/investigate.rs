@@ -364,18 +364,8 @@ fn events_list_opens_an_event_and_tags_search_the_list() {
         ] if id == "101" => *req,
         other => panic!("{other:?}"),
     };
-    let tag = |key: &str, vals: &[(&str, u64)]| TagBreakdown {
-        key: key.into(),
-        name: key.into(),
-        total: vals.iter().map(|v| v.1).sum(),
-        top: vals
-            .iter()
-            .map(|(v, c)| TagValue {
-                value: v.to_string(),
-                count: *c,
-            })
-            .collect(),
-    };
+    let tag =
+        |key: &str, vals: &[(&str, u64)]| tag_breakdown(key, vals.iter().map(|v| v.1).sum(), vals);
     update(
         &mut app,
         Msg::Loaded {

@@ -467,18 +467,7 @@ fn events_and_tags_panes() {
             )),
         );
         let req = app.tags.track.load.req().expect("tags asked");
-        let tag = |key: &str, vals: &[(&str, u64)]| TagBreakdown {
-            key: key.into(),
-            name: key.into(),
-            total: 1000,
-            top: vals
-                .iter()
-                .map(|(v, c)| TagValue {
-                    value: v.to_string(),
-                    count: *c,
-                })
-                .collect(),
-        };
+        let tag = |key: &str, vals: &[(&str, u64)]| tag_breakdown(key, 1000, vals);
         update(
             &mut app,
             Msg::Loaded {
