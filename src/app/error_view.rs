@@ -60,6 +60,15 @@ fn step_event(app: &mut App, older: bool, fx: &mut Vec<Effect>) {
     if let Some(why) = app.caps.event_history.clone() {
         return notify(app, &why, NoticeKind::Info);
     }
+    // A step on its way: the next one waits for it, or it would step from the event on screen
+    // and count the same event twice.
+    if app.event.load().is_loading() && app.event_asked != app.event_shown {
+        return notify(
+            app,
+            "Still loading the event before that one: step again when it shows.",
+            NoticeKind::Info,
+        );
+    }
     let Some(ev) = app.event.data.as_ref().filter(|_| app.event.is(&id)) else {
         return notify(
             app,

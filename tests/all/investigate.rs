@@ -241,6 +241,16 @@ fn brackets_step_through_events_and_say_when_there_is_no_more() {
         app.event.data.as_ref().map(|e| e.id.as_str()),
         Some("evt101")
     );
+    // Typed ahead, the next step waits rather than counting the same event twice.
+    for k in ['[', ']'] {
+        assert!(fetched_event(&update(&mut app, key(k))).is_none());
+        assert_eq!(app.event_pos, Some(2), "{k}");
+    }
+    assert!(
+        app.notice
+            .as_ref()
+            .is_some_and(|n| n.text.contains("Still loading"))
+    );
     let req = app.event.track.load.req().expect("in flight");
     let mut older = event("101");
     older.id = "evt101-prev".into();
