@@ -19,8 +19,11 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
 }
 
 fn short_id(app: &App) -> String {
+    // Opened from a link whose detail never came: the id the user gave.
     app.target()
-        .map(|t| sanitize(&t.short_id))
+        .map(|t| t.short_id.as_str())
+        .or(app.detail.key.as_deref())
+        .map(sanitize)
         .unwrap_or_default()
 }
 
