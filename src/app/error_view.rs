@@ -229,11 +229,18 @@ pub fn show_detail(app: &mut App, id: &str, debounced: bool, force: bool, fx: &m
     let req = app.req();
     app.detail.track.start(req);
     if debounced {
+        // The first move after a rest fetches at once; moves that follow it within the pause
+        // wait for the selection to settle, so holding `j` sends nothing until it stops.
+        let rested = !app.follow_cooling;
+        app.follow_cooling = true;
         app.follow = Some(req);
         fx.push(Effect::After {
             ms: FOLLOW_DELAY_MS,
             timer: Timer::FollowDetail { req },
         });
+        if rested {
+            fetch_followed(app, req, fx);
+        }
     } else {
         fetch(app, req, Fetch::Detail { id: id.to_string() }, fx);
     }
@@ -241,11 +248,23 @@ pub fn show_detail(app: &mut App, id: &str, debounced: bool, force: bool, fx: &m
 
 /// The follow pause is over: fetch, unless something newer took its place.
 pub fn follow_due(app: &mut App, req: ReqId, fx: &mut Vec<Effect>) {
+    app.follow_cooling = false;
+    fetch_followed(app, req, fx);
+}
+
+/// Fetches the followed error's detail, and its latest event Enter will want, unless something
+/// newer took its place.
+fn fetch_followed(app: &mut App, req: ReqId, fx: &mut Vec<Effect>) {
     if app.follow == Some(req) && app.detail.track.wants(req) {
         app.follow = None;
         if let Some(id) = app.detail.key.clone() {
-            fetch(app, req, Fetch::Detail { id: id.clone() }, fx);
-            // Enter will want the latest event too: fetch it while the selection rests.
+            if let Some(d) = app.details.get(&id) {
+                // It arrived meanwhile, for a request an earlier move made.
+                app.detail.data = Some(d.clone());
+                app.detail.track.load = Load::Ready;
+            } else {
+                fetch(app, req, Fetch::Detail { id: id.clone() }, fx);
+            }
             if app.view == View::List {
                 app.event_ref = EventRef::Latest;
                 app.event_pos = Some(1);
@@ -322,7 +341,13 @@ pub fn detail_loaded(
     result: Result<ErrorDetail, BackendError>,
     fx: &mut Vec<Effect>,
 ) {
-    if !app.detail.is(id) {
+    if !app.detail.is(id) || !app.detail.track.wants(req) {
+        // Superseded, but still this error's detail: kept, so coming back to it is instant.
+        if let Ok(d) = result
+            && !app.pending.contains_key(id)
+        {
+            app.details.put(id.to_string(), d);
+        }
         return;
     }
     let now = app.now;

@@ -8,7 +8,8 @@ use super::update::{fetch, notify};
 use crate::backend::BackendError;
 use crate::model::{ErrorSummary, Page};
 
-/// Debounce for the detail that follows the list selection in the wide layout.
+/// The pause after which the detail follows the list selection. The first move after a rest
+/// fetches at once; moves within the pause of the one before wait for the selection to settle.
 pub const FOLLOW_DELAY_MS: u64 = 120;
 
 pub fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) -> bool {

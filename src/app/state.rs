@@ -200,6 +200,9 @@ pub struct App {
     pub event: Resource<Event>,
     /// The wide layout's detail follows the selection after a pause: the pending request.
     pub follow: Option<ReqId>,
+    /// The selection moved less than the follow pause ago: the next move waits for the pause
+    /// instead of fetching at once.
+    pub follow_cooling: bool,
     pub details: Cache<ErrorDetail>,
     pub events: Cache<Event>,
     pub view: View,
@@ -283,6 +286,7 @@ impl App {
             detail: Resource::default(),
             event: Resource::default(),
             follow: None,
+            follow_cooling: false,
             details: Cache::new(64),
             events: Cache::new(32),
             view: View::List,

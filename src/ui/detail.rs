@@ -2,12 +2,13 @@
 //! event in foldable sections (breadcrumbs, request, user, contexts, tags, SDK).
 
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Sparkline, Widget};
 
-use super::format::{ago_at, before, buckets, grouped, sparkline};
+use super::format::{ago_at, before, buckets, grouped};
 use super::{pane_block, placeholder, theme};
 use crate::app::error_view::event_position;
 use crate::app::msg::Section;
@@ -16,6 +17,8 @@ use crate::model::{ErrorSummary, Event, MASK};
 use crate::text::{sanitize, sanitize_lines, truncate, width, wrap};
 
 const LABEL: usize = 14;
+/// Lines a trend chart takes: three give 24 heights of bar.
+const CHART_HEIGHT: u16 = 3;
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut crate::ui::UiState) {
     // In the list view the pane follows the selection; otherwise it shows the opened error.
@@ -45,6 +48,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut crate:
     let mut out = Out {
         lines: Vec::new(),
         sections: Vec::new(),
+        charts: Vec::new(),
         w: inner.width.saturating_sub(1) as usize,
     };
     lines(app, s, &mut out);
@@ -53,12 +57,54 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut crate:
     ui.sections = out.sections;
     let scroll = app.detail_scroll.min(max);
     f.render_widget(Paragraph::new(out.lines).scroll((scroll, 0)), inner);
+    for chart in &out.charts {
+        chart.draw(f.buffer_mut(), inner, scroll);
+    }
 }
 
 struct Out {
     lines: Vec<Line<'static>>,
     sections: Vec<(Section, u16)>,
+    /// Charts drawn over the blank lines kept for them.
+    charts: Vec<Chart>,
     w: usize,
+}
+
+/// A trend chart (ratatui's `Sparkline`) over `height` lines from `line` of the pane's text.
+struct Chart {
+    line: u16,
+    col: u16,
+    width: u16,
+    height: u16,
+    data: Vec<u64>,
+}
+
+impl Chart {
+    /// Draws the rows of the chart that the scrolled pane shows.
+    fn draw(&self, buf: &mut Buffer, inner: Rect, scroll: u16) {
+        let own = Rect::new(0, 0, self.width, self.height);
+        let mut scratch = Buffer::empty(own);
+        Sparkline::default()
+            .data(&self.data)
+            .style(theme::info())
+            .render(own, &mut scratch);
+        for row in 0..self.height {
+            let Some(y) = (self.line + row).checked_sub(scroll) else {
+                continue;
+            };
+            if y >= inner.height {
+                continue;
+            }
+            for x in 0..self.width.min(inner.width.saturating_sub(self.col)) {
+                if let (Some(from), Some(to)) = (
+                    scratch.cell((x, row)),
+                    buf.cell_mut((inner.x + self.col + x, inner.y + y)),
+                ) {
+                    *to = from.clone();
+                }
+            }
+        }
+    }
 }
 
 impl Out {
@@ -205,11 +251,28 @@ fn lines(app: &App, s: &ErrorSummary, out: &mut Out) {
             }
             let max = pts.iter().copied().max().unwrap_or(0);
             let sum: u64 = pts.iter().sum();
-            let room = w.saturating_sub(LABEL + 2);
-            out.push(Line::from(vec![
-                Span::styled(format!("{name:<LABEL$}"), theme::dim()),
-                Span::styled(sparkline(&buckets(pts, room)), theme::info()),
-            ]));
+            let room = w.saturating_sub(LABEL + 2).max(1);
+            // Fewer points than columns: each bar as wide as fits.
+            let data = buckets(pts, room);
+            let per = (room / data.len().max(1)).clamp(1, 4);
+            let data: Vec<u64> = data
+                .iter()
+                .flat_map(|&v| std::iter::repeat_n(v, per))
+                .collect();
+            out.charts.push(Chart {
+                line: out.lines.len() as u16,
+                col: LABEL as u16,
+                width: data.len() as u16,
+                height: CHART_HEIGHT,
+                data,
+            });
+            out.push(Line::from(Span::styled(
+                format!("{name:<LABEL$}"),
+                theme::dim(),
+            )));
+            for _ in 1..CHART_HEIGHT {
+                out.blank();
+            }
             out.push(Line::from(Span::styled(
                 format!(
                     "{:<LABEL$}{} events, peak {}/{unit}",

@@ -835,9 +835,23 @@ fn events_tags_and_show_event_keep_their_json_contracts() {
             .iter()
             .any(|h| h[0] == "Authorization" && h[1] == "[masked]")
     );
+    let req = &ev["request"];
+    assert_eq!(req["method"], "POST");
+    assert!(
+        req["url"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("https://"))
+    );
+    assert!(req["query"].is_array());
+    let body = req["data"].as_str().expect("body");
+    assert!(
+        body.contains("\"card_token\":\"[masked]\"") && body.contains("\"items\":3"),
+        "{body}"
+    );
     // Its neighbour by id, and by the id alone (the error is looked up).
     let by_id = json_of(&demo(&["show", &id, "--event", &next, "--json"]));
     assert_eq!(by_id["event"]["id"], next.as_str());
+    assert_eq!(by_id["event"]["previous_event_id"], ev["id"]);
     let alone = json_of(&demo(&["show", &next, "--json"]));
     assert_eq!(alone["id"], id.as_str());
     // A link from the pager, with its event.

@@ -127,7 +127,11 @@ async fn tolerates_missing_fields_numeric_counts_and_unknown_levels() {
         .and(path("/api/0/organizations/acme/issues/"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!([
             {"id": 1, "title": "x"},
-            {"id": "2", "shortId": "S-2", "title": "y", "count": 12, "level": "sample", "status": "reprocessing", "extra": {"nested": true}}
+            {"id": "2", "shortId": "S-2", "title": "y", "count": 12, "level": "sample", "status": "reprocessing", "extra": {"nested": true},
+             "stats": {"24h": [[1, "3"], [2, 4.0], [3, null], "x", [4, -2], [5, {"a": 1}], [6, 7, 8]], "30d": "nope", "1h": 3}},
+            {"id": 3, "stats": null},
+            {"id": 4, "stats": [1, 2]},
+            {"id": 5, "stats": {"24h": {"x": 1}}}
         ])))
         .mount(&server)
         .await;
@@ -141,6 +145,10 @@ async fn tolerates_missing_fields_numeric_counts_and_unknown_levels() {
     assert_eq!(page.items[1].count, 12);
     assert_eq!(page.items[1].level, Level::Other("sample".into()));
     assert_eq!(page.items[1].status, Status::Other("reprocessing".into()));
+    // Stats in any odd shape read as counts where they can, never as a failed page.
+    assert_eq!(page.items[1].stats_24h, [3, 4, 0, 0, 0, 0, 7]);
+    assert!(page.items[0].stats_24h.is_empty());
+    assert!(page.items[2..].iter().all(|e| e.stats_24h.is_empty()));
 }
 
 async fn failing(status: u16, body: ResponseTemplate) -> (BackendError, MockServer) {

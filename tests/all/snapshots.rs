@@ -52,6 +52,9 @@ fn list_ready() {
             let req = app.detail.load().req().expect("follow");
             update(&mut app, detail_loaded(req, "100".into(), Ok(detail(0))));
         }
+        if let Some(req) = app.event.load().req() {
+            update(&mut app, event_loaded(req, "100".into(), Ok(event("100"))));
+        }
         snap("list_ready", &app);
     }
 }

@@ -80,7 +80,7 @@ fn enter_opens_detail_and_prefetches_the_event_then_stack_and_back() {
 
 #[test]
 fn wide_layout_follows_the_selection_with_a_debounced_detail_fetch() {
-    let mut app = loaded_app(160, 48, 3);
+    let mut app = loaded_app(160, 48, 5);
     let fx = update(&mut app, key('j'));
     let req = app.next_req - 1;
     assert_eq!(
@@ -105,16 +105,67 @@ fn wide_layout_follows_the_selection_with_a_debounced_detail_fetch() {
         &fx[1],
         Effect::Fetch { fetch: Fetch::Event { id, which: EventRef::Latest }, .. } if id == "101"
     ));
-    // A newer move makes an older timer a no-op.
-    update(&mut app, key('j'));
+    // The pause is over, so the next move fetches at once; the one after it waits, and makes
+    // an older timer a no-op.
+    let fx = update(&mut app, key('j'));
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::Fetch { fetch: Fetch::Detail { id }, .. } if id == "102"))
+    );
+    let fx = update(&mut app, key('j'));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Fetch { .. })));
     let newer = app.next_req - 1;
     assert!(update(&mut app, Msg::Timer(Timer::FollowDetail { req })).is_empty());
     // Enter does not wait for the pause.
     let fx = update(&mut app, code(KeyCode::Enter));
     assert!(fx.iter().any(
-        |e| matches!(e, Effect::Fetch { req, fetch: Fetch::Detail { id } } if *req == newer && id == "102")
+        |e| matches!(e, Effect::Fetch { req, fetch: Fetch::Detail { id } } if *req == newer && id == "103")
     ));
     assert!(update(&mut app, Msg::Timer(Timer::FollowDetail { req: newer })).is_empty());
+}
+
+#[test]
+fn the_first_move_after_a_rest_fetches_at_once_and_fast_moves_wait_for_the_pause() {
+    for (w, h) in [(80, 24), (160, 48)] {
+        let mut app = loaded_app(w, h, 5);
+        // The list's first answer already followed row 0; let that pause end.
+        let req = app.next_req - 1;
+        update(&mut app, Msg::Timer(Timer::FollowDetail { req }));
+        let fx = update(&mut app, key('j'));
+        let req = app.next_req - 2;
+        assert!(
+            fx.contains(&Effect::Fetch {
+                req,
+                fetch: Fetch::Detail { id: "101".into() }
+            }),
+            "{w}x{h}: rested, so no pause: {fx:?}"
+        );
+        assert!(fx.iter().any(|e| matches!(e,
+            Effect::Fetch { fetch: Fetch::Event { id, which: EventRef::Latest }, .. } if id == "101")));
+        // Moves within the pause fetch nothing until the selection settles.
+        for _ in 0..3 {
+            let fx = update(&mut app, key('j'));
+            assert!(
+                !fx.iter().any(|e| matches!(e, Effect::Fetch { .. })),
+                "{fx:?}"
+            );
+        }
+        let last = app.next_req - 1;
+        let fx = update(&mut app, Msg::Timer(Timer::FollowDetail { req: last }));
+        assert!(fx.contains(&Effect::Fetch {
+            req: last,
+            fetch: Fetch::Detail { id: "104".into() }
+        }));
+        // An answer for a row the selection passed is kept: going back to it is instant.
+        update(&mut app, detail_loaded(req, "101".into(), Ok(detail(1))));
+        for _ in 0..3 {
+            update(&mut app, key('k'));
+        }
+        assert_eq!(
+            app.detail.data.as_ref().map(|d| d.summary.id.as_str()),
+            Some("101")
+        );
+    }
 }
 
 #[test]
