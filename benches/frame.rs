@@ -50,6 +50,7 @@ fn main() {
             project: Some("shop".into()),
             platform: Some("javascript".into()),
             stats_24h: (0..24).map(|h| ((i + h) as u64 * 31) % 17).collect(),
+            triage: Triage::default(),
         })
         .collect();
     let caps = Capabilities::full("Sentry");

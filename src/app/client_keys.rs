@@ -244,6 +244,7 @@ pub fn named(app: &mut App, purpose: PromptFor, name: String, fx: &mut Vec<Effec
             create(app, (!name.is_empty()).then_some(name), fx);
         }
         PromptFor::RotateKeyName => rotation::named(app, name, fx),
+        other => super::triage::prompted(app, other, name, fx),
     }
 }
 
@@ -270,6 +271,7 @@ pub fn confirmed(app: &mut App, what: Confirmed, fx: &mut Vec<Effect>) {
         }
         Confirmed::RotateCreate => rotation::confirmed_create(app, fx),
         Confirmed::RotateDeleteOld => rotation::confirmed_delete(app, fx),
+        Confirmed::Merge { ids } => super::triage::merge_confirmed(app, ids, fx),
     }
 }
 

@@ -355,7 +355,7 @@ pub fn detail_loaded(
         Outcome::Data(mut d) => {
             // A status change still in flight wins over what the server said before it.
             if let Some(p) = app.pending.get(id) {
-                d.summary.status = p.wanted.clone();
+                p.change.apply(&mut d.summary.status, &mut d.summary.triage);
             }
             if let Some(ev) = app.event.data.as_ref().filter(|_| app.event.is(id)) {
                 d.fill_from(ev);

@@ -133,12 +133,16 @@ pub fn loaded(
                     app.list.selected = i;
                 }
             }
-            // A refresh keeps the statuses still on their way to the server.
+            // A refresh keeps the changes still on their way to the server.
             for item in app.list.items.iter_mut() {
                 if let Some(p) = app.pending.get(&item.id) {
-                    item.status = p.wanted.clone();
+                    p.change.apply(&mut item.status, &mut item.triage);
                 }
             }
+            // Marks stay on the rows still listed.
+            let listed: std::collections::HashSet<&str> =
+                app.list.items.iter().map(|e| e.id.as_str()).collect();
+            app.marks.retain(|id| listed.contains(id.as_str()));
             app.list.total = page.total.or(if append { app.list.total } else { None });
             // A server that hands back the cursor it was asked for would loop.
             app.list.next = page.next.filter(|n| Some(n) != app.list.asked.as_ref());

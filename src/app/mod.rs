@@ -6,6 +6,7 @@ pub mod error_view;
 pub mod investigate;
 pub mod keymap;
 pub mod list;
+pub mod menu;
 pub mod msg;
 pub mod overlay;
 pub mod resource;

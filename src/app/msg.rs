@@ -2,14 +2,16 @@ use crossterm::event::KeyEvent;
 
 use crate::backend::BackendError;
 use crate::model::{
-    Capabilities, ClientKey, ErrorDetail, ErrorSummary, Event, EventRef, EventSummary, ListQuery,
-    Page, Status, TagBreakdown, Timestamp, TrackingSettings,
+    Activity, Applied, Assignee, Capabilities, Change, ClientKey, CreatedIssue, ErrorDetail,
+    ErrorSummary, Event, EventRef, EventSummary, ListQuery, Member, Merged, Page, Release,
+    TagBreakdown, Timestamp, TrackingSettings,
 };
 
 /// The foldable sections of the detail pane, in the order they appear.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Section {
     Trend,
+    Activity,
     Event,
     Breadcrumbs,
     Request,
@@ -23,6 +25,7 @@ impl Section {
     pub fn title(self) -> &'static str {
         match self {
             Section::Trend => "Trend",
+            Section::Activity => "Activity",
             Section::Event => "Event",
             Section::Breadcrumbs => "Breadcrumbs",
             Section::Request => "Request",
@@ -49,6 +52,8 @@ pub enum Slot {
     Tags,
     Keys,
     Settings,
+    People,
+    Releases,
 }
 
 /// What to fetch.
@@ -75,6 +80,10 @@ pub enum Fetch {
     },
     Keys,
     Settings,
+    /// Who the token is, and the members and teams errors can be assigned to.
+    People,
+    /// Recent releases, for "resolve in".
+    Releases,
 }
 
 impl Fetch {
@@ -87,6 +96,8 @@ impl Fetch {
             Fetch::Tags { .. } => Slot::Tags,
             Fetch::Keys => Slot::Keys,
             Fetch::Settings => Slot::Settings,
+            Fetch::People => Slot::People,
+            Fetch::Releases => Slot::Releases,
         }
     }
 }
@@ -101,6 +112,11 @@ pub enum Data {
     Tags(Vec<TagBreakdown>),
     Keys(Vec<ClientKey>),
     Settings(TrackingSettings),
+    People {
+        me: Option<Assignee>,
+        members: Vec<Member>,
+    },
+    Releases(Vec<Release>),
 }
 
 /// Timers: each kind is latest-wins, so a newer one replaces the one before.
@@ -144,11 +160,27 @@ pub enum Msg {
         result: Result<Data, BackendError>,
     },
     Timer(Timer),
-    StatusChanged {
+    /// A triage change's answer, for every error it was sent for.
+    Updated {
+        req: ReqId,
+        ids: Vec<String>,
+        change: Change,
+        result: Result<Applied, BackendError>,
+    },
+    Merged {
+        req: ReqId,
+        ids: Vec<String>,
+        result: Result<Merged, BackendError>,
+    },
+    Commented {
         req: ReqId,
         id: String,
-        wanted: Status,
-        result: Result<ErrorSummary, BackendError>,
+        result: Result<Activity, BackendError>,
+    },
+    IssueCreated {
+        req: ReqId,
+        id: String,
+        result: Result<CreatedIssue, BackendError>,
     },
     KeyCreated {
         req: ReqId,
@@ -196,10 +228,26 @@ pub enum Effect {
         timer: Timer,
     },
     /// Serialised per error: a change waits for the answer to the one before it.
-    SetStatus {
+    /// One triage change for many errors: one bulk request per 100 where the server has them.
+    Update {
+        req: ReqId,
+        ids: Vec<String>,
+        change: Change,
+    },
+    Merge {
+        req: ReqId,
+        ids: Vec<String>,
+    },
+    Comment {
         req: ReqId,
         id: String,
-        status: Status,
+        text: String,
+    },
+    CreateIssue {
+        req: ReqId,
+        id: String,
+        title: String,
+        description: String,
     },
     CreateKey {
         req: ReqId,

@@ -26,6 +26,10 @@ pub enum Confirmed {
     RotateCreate,
     /// The last step of a rotation: the new key works, delete the old one.
     RotateDeleteOld,
+    /// Merge these errors (the server keeps the one with the most events).
+    Merge {
+        ids: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -44,6 +48,29 @@ pub struct Confirm {
 pub enum PromptFor {
     NewKeyName,
     RotateKeyName,
+    /// A comment on error `id`.
+    Comment {
+        id: String,
+    },
+    /// Archive `ids` for a typed duration.
+    ArchiveFor {
+        ids: Vec<String>,
+    },
+    /// Archive `ids` until N more events (or users), optionally within a window.
+    ArchiveCount {
+        ids: Vec<String>,
+        users: bool,
+    },
+    /// Resolve `ids` in a commit: `REPOSITORY COMMIT`.
+    ResolveCommit {
+        ids: Vec<String>,
+    },
+}
+
+impl PromptFor {
+    fn is_triage(&self) -> bool {
+        !matches!(self, PromptFor::NewKeyName | PromptFor::RotateKeyName)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -61,6 +88,10 @@ pub enum Overlay {
         editor: LineEditor,
         purpose: PromptFor,
     },
+    /// A small menu of choices (resolve, archive, assign, marks).
+    Menu(super::menu::Menu),
+    /// A filtered list to pick from (releases, members and teams).
+    Pick(super::menu::Pick),
 }
 
 /// One line editor for every text field: cursor movement, Ctrl-w, Ctrl-u, Home/End, paste.
@@ -184,6 +215,10 @@ fn close(app: &mut App) -> Option<Overlay> {
 pub fn on_paste(app: &mut App, text: &str) {
     match app.overlays.last_mut() {
         Some(Overlay::Search(ed)) | Some(Overlay::Prompt { editor: ed, .. }) => ed.insert(text),
+        Some(Overlay::Pick(p)) => {
+            p.filter.insert(text);
+            p.selected = 0;
+        }
         Some(Overlay::Confirm(Confirm {
             typed: Some(ed), ..
         })) => ed.insert(text),
@@ -247,17 +282,43 @@ pub fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
         },
         Overlay::Prompt { editor, .. } => match editor.key(&key) {
             Edit::Submit => {
-                let name = editor.text().trim().to_string();
+                let text = editor.text().trim().to_string();
                 if let Some(Overlay::Prompt { purpose, .. }) = close(app) {
-                    super::client_keys::named(app, purpose, name, fx);
+                    if purpose.is_triage() {
+                        super::triage::prompted(app, purpose, text, fx);
+                    } else {
+                        super::client_keys::named(app, purpose, text, fx);
+                    }
                 }
             }
             Edit::Cancel => {
-                if let Some(Overlay::Prompt { purpose, .. }) = close(app) {
+                if let Some(Overlay::Prompt { purpose, .. }) = close(app)
+                    && !purpose.is_triage()
+                {
                     super::client_keys::name_cancelled(app, purpose);
                 }
             }
             Edit::Changed | Edit::Ignored => {}
+        },
+        Overlay::Menu(_) => {
+            if let Some(choice) = super::menu::on_menu_key(app, &key) {
+                if let Some(Overlay::Menu(m)) = close(app) {
+                    super::triage::chosen(app, m.ids, choice, fx);
+                }
+            } else if super::menu::closes(&key) {
+                close(app);
+            }
+        }
+        Overlay::Pick(_) => match super::menu::on_pick_key(app, &key) {
+            super::menu::Picked::Nothing => {}
+            super::menu::Picked::Cancel => {
+                close(app);
+            }
+            super::menu::Picked::Change(change) => {
+                if let Some(Overlay::Pick(p)) = close(app) {
+                    super::triage::request(app, p.ids, change, fx);
+                }
+            }
         },
         Overlay::Confirm(c) => {
             let answer = match &mut c.typed {

@@ -72,3 +72,41 @@ pub fn summary(app: &App) -> Option<String> {
     }
     Some(out)
 }
+
+/// A GitLab issue's title and markdown description for an error, as GitLab's web UI writes
+/// them: a link to the error, first and last seen, event and user counts, the top in-app frame.
+pub fn issue_text(
+    s: &crate::model::ErrorSummary,
+    detail: Option<&crate::model::ErrorDetail>,
+    ev: Option<&Event>,
+) -> (String, String) {
+    let md = |t: &str| sanitize(t).replace(['`', '*', '_', '[', ']'], "");
+    let when = |t: Option<crate::model::Timestamp>| {
+        t.map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+            .unwrap_or_else(|| "—".into())
+    };
+    let title = crate::text::truncate(&sanitize(&s.title), 255);
+    let mut d = String::new();
+    if let Some(url) = s.url.as_deref().and_then(crate::text::web_link) {
+        d.push_str(&format!("**Error:** [{}]({url})\n\n", md(&s.short_id)));
+    }
+    d.push_str(&format!("**First seen:** {}\n\n", when(s.first_seen)));
+    d.push_str(&format!("**Last seen:** {}\n\n", when(s.last_seen)));
+    d.push_str(&format!("**Events:** {}\n\n", s.count));
+    d.push_str(&format!("**Users:** {}\n\n", s.user_count));
+    if let Some(r) = detail.and_then(|d| d.last_release.as_ref()) {
+        d.push_str(&format!("**Last release:** {}\n\n", md(&r.version)));
+    }
+    if !s.culprit.is_empty() {
+        d.push_str(&format!("**Culprit:** {}\n\n", md(&s.culprit)));
+    }
+    if let Some(f) = ev.and_then(top_frame) {
+        d.push_str(&format!(
+            "**Top in-app frame:** `{}` in `{}`\n\n",
+            md(&f.location()),
+            md(f.function.as_deref().unwrap_or("?"))
+        ));
+    }
+    d.push_str("_Created from errtui._\n");
+    (title, d)
+}

@@ -6,8 +6,9 @@ pub use super::overlay::{Confirm, Confirmed, LineEditor, Overlay, PromptFor};
 pub use super::resource::{Failure, FailureKind, Load, Resource, Tracker, Warming};
 pub use super::rotation::{Rotation, RotationStage};
 use crate::model::{
-    Capabilities, ClientKey, ErrorDetail, ErrorSummary, Event, EventRef, EventSummary, ListQuery,
-    Status, TagBreakdown, Timestamp, TrackingSettings,
+    Assignee, Capabilities, Change, ClientKey, ErrorDetail, ErrorSummary, Event, EventRef,
+    EventSummary, ListQuery, Member, Release, Status, TagBreakdown, Timestamp, TrackingSettings,
+    Triage,
 };
 
 #[derive(Debug, Clone, Default)]
@@ -139,14 +140,30 @@ pub struct Notice {
     pub at: Timestamp,
 }
 
-/// A status change sent but not yet answered, with what to restore if the server refuses.
+/// A triage change sent but not yet answered, with what to restore if the server refuses.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PendingStatus {
+pub struct Pending {
     /// The latest change asked for; earlier ones still in the queue answer first.
     pub req: ReqId,
-    pub wanted: Status,
+    pub change: Change,
     /// What the server last confirmed: restored if the latest change is refused.
-    pub previous: Status,
+    pub status: Status,
+    pub triage: Triage,
+}
+
+/// What `U` can take back: the inverse changes, grouped, of the last action.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Undo {
+    pub at: Timestamp,
+    pub what: String,
+    pub groups: Vec<(Change, Vec<String>)>,
+}
+
+/// The assign picker's people, and releases for "resolve in".
+#[derive(Debug, Clone, Default)]
+pub struct People {
+    pub me: Option<Assignee>,
+    pub members: Vec<Member>,
 }
 
 /// Small bounded cache so moving back and forth over the list does not refetch.
@@ -258,7 +275,17 @@ pub struct App {
     pub rate_limited_until: Option<Timestamp>,
     /// Why data is not available, when the backend could find out.
     pub diagnosis: Option<String>,
-    pub pending: HashMap<String, PendingStatus>,
+    pub pending: HashMap<String, Pending>,
+    /// Marked rows of the list, by error id: actions apply to them.
+    pub marks: std::collections::BTreeSet<String>,
+    /// Where a `V` range started.
+    pub mark_anchor: Option<usize>,
+    pub people: Resource<People>,
+    pub releases: Resource<Vec<Release>>,
+    /// The last action, for `U` within a minute.
+    pub undo: Option<Undo>,
+    /// "Assign to me" chosen before errtui knew who "me" is: the errors, once it does.
+    pub assign_me_after: Option<Vec<String>>,
     pub next_req: ReqId,
     pub spinner: usize,
     /// Whether `o` may start a local browser; false over SSH or without a display.
@@ -322,6 +349,12 @@ impl App {
             rate_limited_until: None,
             diagnosis: None,
             pending: HashMap::new(),
+            marks: Default::default(),
+            mark_anchor: None,
+            people: Resource::default(),
+            releases: Resource::default(),
+            undo: None,
+            assign_me_after: None,
             next_req: 1,
             spinner: 0,
             local_browser: false,

@@ -5,12 +5,13 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::keymap::{self, Action};
+use super::menu::MenuKind;
 use super::msg::{Data, Effect, Fetch, Msg, ReqId, Slot, Timer};
 use super::resource::{Failure, FailureKind, Tracker};
 use super::state::*;
 use super::{client_keys, error_view, investigate, list, overlay, settings, triage};
 use crate::backend::BackendError;
-use crate::model::Status;
+use crate::model::{Change, Status};
 
 pub use super::resource::{NOT_AVAILABLE, WARM_LIMIT_SECS};
 
@@ -55,17 +56,28 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Timer(Timer::AskAgain { slot, req }) => match slot {
             Slot::List => list::ask_again(app, req, &mut fx),
             Slot::Detail | Slot::Event => error_view::ask_again(app, slot, req, &mut fx),
-            Slot::Keys | Slot::Settings | Slot::Events | Slot::Tags => {}
+            Slot::Keys
+            | Slot::Settings
+            | Slot::Events
+            | Slot::Tags
+            | Slot::People
+            | Slot::Releases => {}
         },
-        Msg::StatusChanged {
+        Msg::Updated {
             req,
-            id,
-            wanted,
+            ids,
+            change,
             result,
         } => {
             note_rate_limit(app, result.as_ref().err());
-            triage::status_changed(app, req, &id, wanted, result);
+            triage::updated(app, req, ids, change, result);
         }
+        Msg::Merged { ids, result, .. } => {
+            note_rate_limit(app, result.as_ref().err());
+            triage::merged(app, ids, result, &mut fx);
+        }
+        Msg::Commented { id, result, .. } => triage::commented(app, id, result),
+        Msg::IssueCreated { id, result, .. } => triage::issue_created(app, id, result),
         Msg::KeyCreated { req, result } => client_keys::key_created(app, req, result, &mut fx),
         Msg::KeyDeleted { req, id, result } => client_keys::key_deleted(app, req, &id, result),
         Msg::KeyChanged { result, .. } => client_keys::key_changed(app, result),
@@ -175,6 +187,20 @@ fn on_loaded(
             });
             settings::loaded(app, req, r);
         }
+        Fetch::People => {
+            let r = result.and_then(|d| match d {
+                Data::People { me, members } => Ok(People { me, members }),
+                _ => Err(wrong()),
+            });
+            triage::people_loaded(app, req, r, fx);
+        }
+        Fetch::Releases => {
+            let r = result.and_then(|d| match d {
+                Data::Releases(x) => Ok(x),
+                _ => Err(wrong()),
+            });
+            triage::releases_loaded(app, req, r);
+        }
     }
 }
 
@@ -223,6 +249,8 @@ fn tracker(app: &mut App, slot: Slot) -> &mut Tracker {
         Slot::Tags => &mut app.tags.track,
         Slot::Keys => &mut app.keys.track,
         Slot::Settings => &mut app.settings.track,
+        Slot::People => &mut app.people.track,
+        Slot::Releases => &mut app.releases.track,
     }
 }
 
@@ -326,9 +354,40 @@ fn global_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) -> bool {
         Action::Search => overlay::open(app, Overlay::Search(LineEditor::new(&app.query.text))),
         Action::OpenKeys => client_keys::open(app, fx),
         Action::OpenSettings => settings::open(app, fx),
-        Action::Resolve => triage::change_status(app, Status::Resolved, fx),
-        Action::Ignore => triage::change_status(app, Status::Ignored, fx),
-        Action::Unresolve => triage::change_status(app, Status::Unresolved, fx),
+        Action::Resolve => triage::open_menu(app, MenuKind::Resolve, fx),
+        Action::Ignore => triage::open_menu(app, MenuKind::Archive, fx),
+        Action::Assign => triage::open_menu(app, MenuKind::Assign, fx),
+        Action::MarksMenu => triage::open_menu(app, MenuKind::Marks, fx),
+        Action::Unresolve => {
+            let ids = triage::targets(app);
+            triage::request(app, ids, Change::Unresolve, fx)
+        }
+        Action::Bookmark => triage::toggle_bookmark(app, fx),
+        Action::ToggleMark => triage::toggle_mark(app),
+        Action::RangeMark => triage::range_mark(app),
+        Action::MarkAll => triage::mark_all(app),
+        Action::ClearMarks => {
+            if triage::clear_marks(app) {
+                notify(app, "Marks cleared.", NoticeKind::Info);
+            }
+        }
+        Action::Undo => triage::undo(app, fx),
+        Action::Comment => triage::ask_comment(app),
+        Action::Merge => triage::ask_merge(app),
+        Action::CreateIssue => triage::create_issue(app, fx),
+        Action::OpenIssue => match triage::linked_issue(app) {
+            Some(url) if app.local_browser => {
+                notify(app, &format!("Opening {url}"), NoticeKind::Info);
+                fx.push(Effect::OpenUrl(url));
+            }
+            Some(url) => overlay::open(app, Overlay::Link(url)),
+            None => notify(
+                app,
+                "No GitLab issue is linked to this error (N creates one).",
+                NoticeKind::Info,
+            ),
+        },
+        Action::AssignedToMe => triage::toggle_assigned_to_me(app, fx),
         Action::OpenLink => open_link(app, fx),
         Action::CopyLink => match target_url(app) {
             Some(url) => {

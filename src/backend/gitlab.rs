@@ -87,6 +87,15 @@ impl GitlabBackend {
         ))
     }
 
+    /// A path GitLab sent (`/group/project/-/issues/1`) as a link on this server.
+    fn absolute(&self, path: &str) -> String {
+        if path.starts_with('/') {
+            format!("{}{path}", self.http.base())
+        } else {
+            path.to_string()
+        }
+    }
+
     fn settings_page(&self) -> String {
         let path = self
             .full_path
@@ -282,6 +291,7 @@ impl GitlabBackend {
                 "GitLab does not serve tag breakdowns: open the error in Sentry (o) for them."
                     .into(),
             ),
+            triage: TriageCaps::gitlab(),
         }
     }
 
@@ -381,6 +391,7 @@ fn summary_from(node: &Value, level: Level) -> Result<ErrorSummary> {
         url: text(node, "externalUrl"),
         project: text(node, "sentryProjectSlug"),
         platform: None,
+        triage: Triage::default(),
         stats_24h: node["frequency"]
             .as_array()
             .map(|f| f.iter().map(|p| num(p, "count")).collect())
@@ -582,6 +593,8 @@ impl Backend for GitlabBackend {
                 })
                 .collect(),
             stats_30d: Vec::new(),
+            activity: Vec::new(),
+            linked_issue: text(d, "gitlabIssuePath").map(|p| self.absolute(&p)),
         })
     }
 
@@ -648,6 +661,29 @@ impl Backend for GitlabBackend {
             SentryLink::Ready(s) => s.set_status(id, status).await,
             SentryLink::Unavailable(reason) => Err(BackendError::Unsupported(reason.clone())),
         }
+    }
+
+    async fn create_issue(&self, title: &str, description: &str) -> Result<CreatedIssue> {
+        let op = Op::new(
+            "the Reporter role (and the `api` scope)",
+            "create issues",
+            format!("GitLab project {}", self.project),
+        );
+        let body = json!({"title": title, "description": description});
+        let r = self
+            .http
+            .send::<Value>(Method::POST, &self.rest("issues")?, &[], Some(&body), &op)
+            .await?;
+        let url = text(&r.body, "web_url")
+            .and_then(|u| crate::text::web_link(&u))
+            .ok_or_else(|| BackendError::Malformed {
+                what: "the new issue".into(),
+                detail: "no `web_url`".into(),
+            })?;
+        Ok(CreatedIssue {
+            iid: num(&r.body, "iid"),
+            url,
+        })
     }
 
     async fn settings(&self) -> Result<TrackingSettings> {

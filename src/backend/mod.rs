@@ -9,8 +9,9 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::model::{
-    Capabilities, ClientKey, ErrorDetail, ErrorSummary, Event, EventRef, EventSummary, ListQuery,
-    Page, Status, TagBreakdown, TrackingSettings,
+    Activity, Applied, Assignee, Capabilities, Change, ClientKey, CreatedIssue, ErrorDetail,
+    ErrorSummary, Event, EventRef, EventSummary, ListQuery, Member, Merged, Page, Release, Status,
+    TagBreakdown, TrackingSettings, TriageCaps,
 };
 
 #[async_trait]
@@ -69,6 +70,53 @@ pub trait Backend: Send + Sync {
     /// Changes an error's status and answers with the error as the server now has it.
     async fn set_status(&self, id: &str, status: &Status) -> Result<ErrorSummary>;
 
+    /// Applies `change` to every error in `ids` (one bulk request per 100 on Sentry) and answers
+    /// with what the server says they now are. By default: plain status changes, one by one.
+    async fn update(&self, ids: &[String], change: &Change) -> Result<Applied> {
+        let caps = self.capabilities();
+        if let Some(reason) = caps.refuses_change(change) {
+            return Err(BackendError::Unsupported(reason));
+        }
+        let Some(status) = change.status().filter(|_| change.is_plain_status()) else {
+            return Err(self.unsupported(&change.describe()));
+        };
+        let mut applied = Applied::default();
+        for id in ids {
+            let e = self.set_status(id, &status).await?;
+            applied = Applied {
+                status: Some(e.status),
+                triage: e.triage,
+            };
+        }
+        Ok(applied)
+    }
+    /// Merges `ids` into one; the server picks the one they merge into.
+    async fn merge(&self, ids: &[String]) -> Result<Merged> {
+        let _ = ids;
+        Err(self.refusal(|t| &t.merge, "merging errors"))
+    }
+    async fn comment(&self, id: &str, text: &str) -> Result<Activity> {
+        let _ = (id, text);
+        Err(self.refusal(|t| &t.comments, "comments"))
+    }
+    /// Members and teams errors can be assigned to.
+    async fn members(&self) -> Result<Vec<Member>> {
+        Err(self.refusal(|t| &t.assign, "assigning errors"))
+    }
+    /// Who the token belongs to.
+    async fn whoami(&self) -> Result<Assignee> {
+        Err(self.refusal(|t| &t.assign, "assigning errors"))
+    }
+    /// Recent releases, newest first.
+    async fn releases(&self) -> Result<Vec<Release>> {
+        Err(self.refusal(|t| &t.release_resolve, "releases"))
+    }
+    /// Creates an issue in the project's tracker (GitLab).
+    async fn create_issue(&self, title: &str, description: &str) -> Result<CreatedIssue> {
+        let _ = (title, description);
+        Err(self.refusal(|t| &t.create_issue, "creating issues"))
+    }
+
     /// What the backend can do once it has asked the server (e.g. whether status changes can
     /// go through Sentry). Defaults to what it knew from the start.
     async fn probe(&self) -> Capabilities {
@@ -105,6 +153,14 @@ pub trait Backend: Send + Sync {
     async fn set_key_active(&self, id: &str, active: bool) -> Result<ClientKey> {
         let _ = (id, active);
         Err(self.unsupported("turning client keys on and off"))
+    }
+
+    /// The capability's own reason, or a plain "does not offer".
+    fn refusal(&self, reason: fn(&TriageCaps) -> &Option<String>, what: &str) -> BackendError {
+        match reason(&self.capabilities().triage) {
+            Some(r) => BackendError::Unsupported(r.clone()),
+            None => self.unsupported(what),
+        }
     }
 
     fn unsupported(&self, what: &str) -> BackendError {

@@ -12,11 +12,12 @@ use crate::backend::sentry::SentryBackend;
 use crate::backend::{Backend, Secret};
 use crate::config::{self, BackendKind, Flags, Target};
 use crate::demo::{self, DemoOptions};
-use crate::model::{ErrorSummary, EventRef, ListQuery, Sort, Status, StatusFilter};
+use crate::model::{Change, ErrorSummary, EventRef, ListQuery, Sort, StatusFilter};
 use crate::text::sanitize;
 
 mod keys;
 mod output;
+mod triage;
 
 pub use output::table;
 use output::{events_table, settings_text, show_json, show_text, tags_text};
@@ -135,20 +136,87 @@ pub enum Command {
         #[arg(long)]
         event: Option<String>,
     },
-    /// Resolve errors
+    /// Resolve errors (one bulk request per 100 on Sentry)
     Resolve {
         #[arg(required = true)]
         ids: Vec<String>,
+        /// Resolve in the release after the project's latest: the error comes back if it
+        /// happens in a newer one
+        #[arg(long, conflicts_with = "in_release")]
+        in_next_release: bool,
+        /// Resolve in this release
+        #[arg(long, value_name = "VERSION")]
+        in_release: Option<String>,
+        #[arg(long)]
+        json: bool,
     },
-    /// Ignore (archive) errors
+    /// Ignore (archive) errors. Plain `ignore` ignores as every server understands it
     Ignore {
         #[arg(required = true)]
         ids: Vec<String>,
+        /// For a while: 30m, 1h, 1d, 1w
+        #[arg(long = "for", value_name = "DURATION", group = "until")]
+        for_: Option<String>,
+        /// Until N more events
+        #[arg(long, value_name = "N", group = "until")]
+        until_count: Option<u64>,
+        /// Until N more users
+        #[arg(long, value_name = "N", group = "until")]
+        until_users: Option<u64>,
+        /// The window the count or users must happen in: 1h, 1d, up to 1w
+        #[arg(long, value_name = "DURATION")]
+        window: Option<String>,
+        /// Until it escalates (Sentry's default archive)
+        #[arg(long, group = "until")]
+        until_escalating: bool,
+        /// For ever
+        #[arg(long, group = "until")]
+        forever: bool,
+        #[arg(long)]
+        json: bool,
     },
     /// Mark errors unresolved again
     Unresolve {
         #[arg(required = true)]
         ids: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Assign errors: the last argument is who (me, a user's name, username, email or id,
+    /// team:SLUG, or none)
+    Assign {
+        #[arg(required = true, num_args = 2.., value_name = "ID... WHO")]
+        args: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Bookmark errors (--off removes the bookmark)
+    Bookmark {
+        #[arg(required = true)]
+        ids: Vec<String>,
+        #[arg(long)]
+        off: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Merge errors into one (the server keeps the one with the most events)
+    Merge {
+        #[arg(required = true, num_args = 2..)]
+        ids: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Comment on an error
+    Comment {
+        id: String,
+        text: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// GitLab issues from errors
+    Issue {
+        #[command(subcommand)]
+        action: IssueAction,
     },
     /// The project's error-tracking settings (GitLab)
     Settings {
@@ -162,6 +230,16 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<KeysAction>,
         #[arg(long, global = true)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum IssueAction {
+    /// Create a GitLab issue from an error; prints its URL
+    Create {
+        id: String,
+        #[arg(long)]
         json: bool,
     },
 }
@@ -607,9 +685,47 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             )
             .await?)
         }
-        Some(Command::Resolve { ids }) => change(g, &ids, Status::Resolved).await,
-        Some(Command::Ignore { ids }) => change(g, &ids, Status::Ignored).await,
-        Some(Command::Unresolve { ids }) => change(g, &ids, Status::Unresolved).await,
+        Some(Command::Resolve {
+            ids,
+            in_next_release,
+            in_release,
+            json,
+        }) => triage::resolve(g, &ids, in_next_release, in_release, json).await,
+        Some(Command::Ignore {
+            ids,
+            for_,
+            until_count,
+            until_users,
+            window,
+            until_escalating,
+            forever,
+            json,
+        }) => {
+            let archive = triage::archive_of(
+                for_.as_deref(),
+                until_count,
+                until_users,
+                window.as_deref(),
+                until_escalating,
+                forever,
+            )?;
+            triage::apply(g, &ids, Change::Archive(archive), json).await
+        }
+        Some(Command::Unresolve { ids, json }) => {
+            triage::apply(g, &ids, Change::Unresolve, json).await
+        }
+        Some(Command::Assign { mut args, json }) => {
+            let who = args.pop().unwrap_or_default();
+            triage::assign(g, &args, &who, json).await
+        }
+        Some(Command::Bookmark { ids, off, json }) => {
+            triage::apply(g, &ids, Change::Bookmark(!off), json).await
+        }
+        Some(Command::Merge { ids, json }) => triage::merge(g, &ids, json).await,
+        Some(Command::Comment { id, text, json }) => triage::comment(g, &id, &text, json).await,
+        Some(Command::Issue {
+            action: IssueAction::Create { id, json },
+        }) => triage::create_issue(g, &id, json).await,
         Some(Command::Settings { action, json }) => {
             let b = backend_from(g)?;
             let s = match action.unwrap_or(SettingsAction::Show) {
@@ -711,39 +827,4 @@ async fn events_all(
     }
     items.truncate(limit);
     Ok(items)
-}
-
-async fn change(g: &Global, ids: &[String], status: Status) -> Result<(), Failure> {
-    let b = backend_from(g)?;
-    if let Some(reason) = b.probe().await.set_status {
-        return Err(Failure::Fail(reason));
-    }
-    let mut failed = 0;
-    for id in ids {
-        match b.set_status(id, &status).await {
-            Ok(e) => println!(
-                "{} {} ({}): now {}.",
-                match status {
-                    Status::Resolved => "Resolved",
-                    Status::Ignored => "Ignored",
-                    _ => "Unresolved",
-                },
-                sanitize(&e.short_id),
-                sanitize(&e.id),
-                sanitize(e.status.as_str())
-            ),
-            Err(err) => {
-                failed += 1;
-                eprintln!("errtui: {}: {err}", sanitize(id));
-            }
-        }
-    }
-    if failed > 0 {
-        Err(Failure::Fail(format!(
-            "{failed} of {} changes failed",
-            ids.len()
-        )))
-    } else {
-        Ok(())
-    }
 }

@@ -104,6 +104,8 @@ pub struct Dataset {
     ingested: std::collections::HashMap<u64, usize>,
     /// How many templates came from the dataset file (ingested events add their own).
     base_templates: usize,
+    /// Assignees, marks, notes and merges, for the issues triaged so far.
+    pub triage: super::triage::Triages,
 }
 
 fn hash(n: u64) -> u64 {
@@ -177,6 +179,7 @@ impl Dataset {
             issues,
             version: 0,
             ingested: Default::default(),
+            triage: Default::default(),
             base_templates: templates_len,
         })
     }
@@ -308,6 +311,10 @@ impl Dataset {
     /// and free words (case-insensitive, in title, culprit or short id).
     pub fn matches(&self, idx: usize, query: &ParsedQuery) -> bool {
         let issue = &self.issues[idx];
+        let triage = self.triage.get(&issue.id);
+        if triage.is_some_and(|t| t.merged_into.is_some()) {
+            return false;
+        }
         if !query.status.matches(&issue.status) {
             return false;
         }
@@ -340,6 +347,7 @@ impl Dataset {
         let issue = &self.issues[idx];
         let t = self.template(issue);
         let exc = t.exceptions.last();
+        let tr = self.triage.get(&issue.id);
         IssueOut {
             id: issue.id.to_string(),
             short_id: Self::short_id(idx),
@@ -349,11 +357,14 @@ impl Dataset {
             logger: None,
             level: &t.level,
             status: issue.status.as_str(),
-            status_details: Empty {},
-            substatus: match issue.status {
-                Status::Ignored => Some("archived_forever"),
-                Status::Unresolved => Some("ongoing"),
-                _ => None,
+            status_details: tr.map(|t| &t.status_details).filter(|d| d.is_object()),
+            substatus: match tr.and_then(|t| t.substatus.as_deref()) {
+                Some(s) => Some(s),
+                None => match issue.status {
+                    Status::Ignored => Some("archived_forever"),
+                    Status::Unresolved => Some("ongoing"),
+                    _ => None,
+                },
             },
             is_public: false,
             platform: &t.platform,
@@ -369,9 +380,12 @@ impl Dataset {
                 value: exc.map(|e| e.value.as_str()),
                 title: &issue.title,
             },
-            num_comments: 0,
-            assigned_to: None,
-            is_bookmarked: false,
+            num_comments: tr.map_or(0, |t| {
+                t.activity.iter().filter(|a| a["type"] == "note").count() as u32
+            }),
+            assigned_to: tr.and_then(|t| t.assigned.as_ref()),
+            is_bookmarked: tr.is_some_and(|t| t.bookmarked),
+            priority: tr.and_then(|t| t.priority.as_deref()).unwrap_or("medium"),
             has_seen: false,
             annotations: [],
             count: issue.count.to_string(),
@@ -403,7 +417,14 @@ impl Dataset {
                         .collect(),
                 ),
             );
-            obj.insert("activity".into(), json!([{"id": "0", "type": "first_seen", "data": {}, "dateCreated": ts(issue.first_seen), "user": null}]));
+            // Newest first, as Sentry sends it.
+            let mut activity: Vec<Value> = self
+                .triage
+                .get(&issue.id)
+                .map(|t| t.activity.iter().rev().cloned().collect())
+                .unwrap_or_default();
+            activity.push(json!({"id": "0", "type": "first_seen", "data": {}, "dateCreated": ts(issue.first_seen), "user": null}));
+            obj.insert("activity".into(), Value::Array(activity));
             obj.insert("userReportCount".into(), json!(0));
             obj.insert(
                 "stats".into(),
@@ -906,8 +927,9 @@ pub struct IssueOut<'a> {
     logger: Option<&'a str>,
     level: &'a str,
     status: &'a str,
-    status_details: Empty,
-    substatus: Option<&'static str>,
+    #[serde(serialize_with = "object_or_empty")]
+    status_details: Option<&'a Value>,
+    substatus: Option<&'a str>,
     is_public: bool,
     platform: &'a str,
     project: ProjectOut<'a>,
@@ -915,8 +937,9 @@ pub struct IssueOut<'a> {
     ty: &'static str,
     metadata: MetadataOut<'a>,
     num_comments: u32,
-    assigned_to: Option<&'a str>,
+    assigned_to: Option<&'a Value>,
     is_bookmarked: bool,
+    priority: &'a str,
     has_seen: bool,
     annotations: [u8; 0],
     count: String,
@@ -926,8 +949,14 @@ pub struct IssueOut<'a> {
     stats: StatsOut,
 }
 
-#[derive(Serialize)]
-pub struct Empty {}
+/// `statusDetails` is `{}` when there are none.
+fn object_or_empty<S: serde::Serializer>(v: &Option<&Value>, s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    match v {
+        Some(v) => v.serialize(s),
+        None => s.serialize_map(Some(0))?.end(),
+    }
+}
 
 #[derive(Serialize)]
 pub struct ProjectOut<'a> {

@@ -23,6 +23,8 @@ pub struct GitlabDemo {
     next_key: u64,
     /// Queries GitLab has "cached" already; a new one answers `null` once.
     warmed: HashSet<String>,
+    /// Issues created through `POST /projects/:id/issues`: (iid, title).
+    pub issues: Vec<(u64, String)>,
 }
 
 #[derive(Clone)]
@@ -40,6 +42,7 @@ impl GitlabDemo {
             keys: Vec::new(),
             next_key: 1,
             warmed: HashSet::new(),
+            issues: Vec::new(),
         };
         g.add_key();
         g
@@ -80,6 +83,38 @@ pub fn routes() -> Router<AppState> {
             "/api/v4/projects/{id}/error_tracking/client_keys/{key_id}",
             delete(delete_key),
         )
+        .route("/api/v4/projects/{id}/issues", post(create_issue))
+}
+
+/// `POST /projects/:id/issues`: title required, description optional.
+async fn create_issue(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Json(body): Json<Value>,
+) -> Response {
+    if !ours(&id) {
+        return not_found("Project");
+    }
+    let title = body["title"].as_str().unwrap_or("").trim().to_string();
+    if title.is_empty() {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"message": {"title": ["can't be blank"]}})),
+        )
+            .into_response();
+    }
+    let mut g = lock(&s.gitlab);
+    let iid = g.issues.len() as u64 + 1;
+    g.issues.push((iid, title.clone()));
+    (
+        StatusCode::CREATED,
+        Json(json!({
+            "id": 1000 + iid, "iid": iid, "project_id": 42, "title": title,
+            "description": body["description"], "state": "opened",
+            "web_url": format!("{}/{GITLAB_PROJECT}/-/issues/{iid}", s.base_url),
+        })),
+    )
+        .into_response()
 }
 
 fn ours(id: &str) -> bool {

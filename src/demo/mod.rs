@@ -6,6 +6,7 @@ mod gitlab_api;
 mod glitchtip;
 mod ingest;
 mod sentry_api;
+mod triage;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};

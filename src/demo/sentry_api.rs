@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::Router;
+use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -12,8 +13,7 @@ use axum::routing::get;
 use serde_json::{Value, json};
 
 use super::data::{Dataset, ORG, PROJECT, PROJECT_ID, ParsedQuery};
-use super::{AppState, glitchtip, lock};
-use crate::model::Status;
+use super::{AppState, glitchtip, lock, triage};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -46,6 +46,19 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/0/projects/{org}/{project}/issues/",
             get(project_list).put(project_bulk),
+        )
+        .route(
+            "/api/0/organizations/{org}/issues/{id}/notes/",
+            get(org_notes).post(org_note),
+        )
+        .route("/api/0/organizations/{org}/members/", get(members))
+        .route("/api/0/organizations/{org}/teams/", get(teams))
+        .route("/api/0/organizations/{org}/releases/", get(releases))
+        .route("/api/0/projects/{org}/{project}/releases/", get(releases))
+        .route("/api/0/users/me/", get(me))
+        .route(
+            "/api/0/issues/{id}/comments/",
+            get(glitchtip_comments).post(glitchtip_comment),
         )
         .route("/api/0/issues/{id}/", get(issue).put(put_issue))
         .route("/api/0/issues/{id}/events/", get(events))
@@ -660,23 +673,19 @@ async fn event_lookup(
     }
 }
 
-/// Reads `{"status": ...}`; answers with the status to store or a DRF-style 400.
-fn requested_status(body: &Value) -> Result<Status, Box<Response>> {
-    let bad = |msg: String| {
-        Box::new((StatusCode::BAD_REQUEST, Json(json!({"status": [msg]}))).into_response())
-    };
-    match body.get("status").and_then(Value::as_str) {
-        Some("resolved") | Some("resolvedInNextRelease") => Ok(Status::Resolved),
-        Some("unresolved") => Ok(Status::Unresolved),
-        Some("ignored") | Some("muted") => Ok(Status::Ignored),
-        Some(other) => Err(bad(format!("\"{other}\" is not a valid choice."))),
-        None => Err(bad("This field is required.".into())),
+/// Checks an update body (every triage field Sentry reads), stores it on issue `i` and answers
+/// with the issue.
+fn put_one(s: &AppState, d: &mut Dataset, i: usize, body: &Value) -> Response {
+    if body.get("merge").is_some() {
+        return detail(StatusCode::BAD_REQUEST, "merge needs the bulk endpoint");
     }
-}
-
-fn apply(d: &mut Dataset, idx: usize, status: Status) {
-    d.issues[idx].status = status;
-    d.version += 1;
+    match triage::parse(d, body, s.glitchtip) {
+        Ok(u) => {
+            u.apply(d, i);
+            Json(issue_json(s, d, i, true)).into_response()
+        }
+        Err(r) => *r,
+    }
 }
 
 async fn org_put(
@@ -687,14 +696,7 @@ async fn org_put(
     if s.glitchtip && !glitchtip::is_number(&id) {
         return glitchtip::csrf_refused();
     }
-    let status = match requested_status(&body) {
-        Ok(st) => st,
-        Err(r) => return *r,
-    };
-    with_issue(&s, Some(&org), &id, |d, i| {
-        apply(d, i, status);
-        Json(issue_json(&s, d, i, true)).into_response()
-    })
+    with_issue(&s, Some(&org), &id, |d, i| put_one(&s, d, i, &body))
 }
 
 async fn put_issue(
@@ -705,29 +707,25 @@ async fn put_issue(
     if s.glitchtip && !glitchtip::is_number(&id) {
         return glitchtip::csrf_refused();
     }
-    let status = match requested_status(&body) {
-        Ok(st) => st,
-        Err(r) => return *r,
-    };
-    with_issue(&s, None, &id, |d, i| {
-        apply(d, i, status);
-        Json(issue_json(&s, d, i, true)).into_response()
-    })
+    with_issue(&s, None, &id, |d, i| put_one(&s, d, i, &body))
 }
 
 /// Bulk update as Sentry does it: `?id=…` picks issues, else the search query (default
 /// unresolved, at most 1000); answers with an echo of the change, or 204 when nothing matched.
+/// `{"merge": true}` merges the picked issues into the one with the most events.
 fn bulk(s: &AppState, raw: &Option<String>, body: &Value) -> Response {
-    let status = match requested_status(body) {
-        Ok(st) => st,
-        Err(r) => return *r,
-    };
     let ps = params(raw);
     let ids: Vec<&str> = ps
         .iter()
         .filter(|(k, _)| k == "id")
         .map(|(_, v)| v.as_str())
         .collect();
+    if ids.len() > 100 {
+        return detail(
+            StatusCode::BAD_REQUEST,
+            "Too many issues: at most 100 at once.",
+        );
+    }
     let mut data = lock(&s.data);
     let targets: Vec<usize> = if ids.is_empty() {
         let q = ParsedQuery::parse(param(&ps, "query"));
@@ -745,10 +743,27 @@ fn bulk(s: &AppState, raw: &Option<String>, body: &Value) -> Response {
         )
             .into_response();
     }
-    for i in targets {
-        apply(&mut data, i, status.clone());
+    if body
+        .get("merge")
+        .is_some_and(|m| m == &json!(true) || m == &json!(1))
+    {
+        if ids.len() < 2 || targets.len() < 2 {
+            return detail(
+                StatusCode::BAD_REQUEST,
+                "Only a list of ids of at least two issues can be merged.",
+            );
+        }
+        return Json(triage::merge(&mut data, &targets)).into_response();
     }
-    Json(json!({"status": status.as_str(), "statusDetails": {}, "inbox": null})).into_response()
+    match triage::parse(&data, body, s.glitchtip) {
+        Ok(u) => {
+            for i in targets {
+                u.apply(&mut data, i);
+            }
+            Json(u.echo()).into_response()
+        }
+        Err(r) => *r,
+    }
 }
 
 async fn org_bulk(
@@ -790,4 +805,116 @@ async fn web_page(State(s): State<AppState>, Path((_org, id)): Path<(String, Str
         ))
         .into_response()
     })
+}
+
+fn notes_of(d: &Dataset, i: usize) -> Value {
+    Value::Array(
+        d.triage
+            .get(&d.issues[i].id)
+            .map(|t| {
+                t.activity
+                    .iter()
+                    .rev()
+                    .filter(|a| a["type"] == "note")
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default(),
+    )
+}
+
+async fn org_notes(State(s): State<AppState>, Path((org, id)): Path<(String, String)>) -> Response {
+    if s.glitchtip {
+        return glitchtip::web_app();
+    }
+    with_issue(&s, Some(&org), &id, |d, i| {
+        Json(notes_of(d, i)).into_response()
+    })
+}
+
+async fn org_note(
+    State(s): State<AppState>,
+    Path((org, id)): Path<(String, String)>,
+    body: Result<Json<Value>, JsonRejection>,
+) -> Response {
+    if s.glitchtip {
+        return glitchtip::web_app();
+    }
+    let Ok(Json(body)) = body else {
+        return detail(StatusCode::BAD_REQUEST, "Invalid JSON");
+    };
+    let text = body
+        .get("text")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    with_issue(&s, Some(&org), &id, |d, i| {
+        match triage::note(d, i, &text) {
+            Ok(a) => (StatusCode::CREATED, Json(a)).into_response(),
+            Err(r) => *r,
+        }
+    })
+}
+
+/// GlitchTip's comments: `{"data": {"text"}}` in and out.
+async fn glitchtip_comments(State(s): State<AppState>, Path(id): Path<String>) -> Response {
+    if !s.glitchtip {
+        return not_found();
+    }
+    with_issue(&s, None, &id, |d, i| Json(notes_of(d, i)).into_response())
+}
+
+async fn glitchtip_comment(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    body: Result<Json<Value>, JsonRejection>,
+) -> Response {
+    if !s.glitchtip {
+        return not_found();
+    }
+    let Ok(Json(body)) = body else {
+        return detail(StatusCode::BAD_REQUEST, "Invalid JSON");
+    };
+    let text = body["data"]["text"].as_str().unwrap_or("").to_string();
+    with_issue(&s, None, &id, |d, i| match triage::note(d, i, &text) {
+        Ok(a) => {
+            let out = json!({"id": a["id"], "data": {"text": a["data"]["text"]}, "type": "note",
+                             "dateCreated": a["dateCreated"], "user": a["user"]});
+            (StatusCode::CREATED, Json(out)).into_response()
+        }
+        Err(r) => *r,
+    })
+}
+
+async fn members(Path(org): Path<String>) -> Response {
+    if org != ORG {
+        return not_found();
+    }
+    Json(triage::members()).into_response()
+}
+
+async fn teams(State(s): State<AppState>, Path(org): Path<String>) -> Response {
+    if org != ORG || s.glitchtip {
+        return not_found();
+    }
+    Json(triage::teams()).into_response()
+}
+
+async fn me() -> Response {
+    Json(triage::me()).into_response()
+}
+
+async fn releases(State(s): State<AppState>) -> Response {
+    let data = lock(&s.data);
+    let base = chrono::Utc::now() - chrono::Duration::days(1);
+    let out: Vec<Value> = triage::releases(&data)
+        .into_iter()
+        .enumerate()
+        .map(|(k, v)| {
+            let at = base - chrono::Duration::days(3 * k as i64);
+            json!({"version": v, "shortVersion": v,
+                   "dateCreated": at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)})
+        })
+        .collect();
+    Json(out).into_response()
 }

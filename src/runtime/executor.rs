@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::watch;
 use tokio::task::{AbortHandle, JoinHandle};
 
 use crate::app::msg::{Data, Fetch, Slot};
@@ -20,8 +21,8 @@ pub struct Executor {
     tx: UnboundedSender<Msg>,
     slots: HashMap<Slot, AbortHandle>,
     timers: HashMap<String, AbortHandle>,
-    /// The last status change sent per error: the next one waits for it.
-    mutations: HashMap<String, JoinHandle<()>>,
+    /// Per error, a signal that its last change sent has ended: the next one waits for it.
+    mutations: HashMap<String, watch::Receiver<bool>>,
 }
 
 struct AbortOnDrop(AbortHandle);
@@ -80,6 +81,34 @@ impl Executor {
         }
     }
 
+    /// Queues a change to `ids` behind the changes already sent for any of them. The future
+    /// ends when they have; the sender says this change has (sent, or dropped with its task).
+    fn queue_behind(
+        &mut self,
+        ids: &[String],
+    ) -> (
+        impl Future<Output = ()> + Send + 'static,
+        watch::Sender<bool>,
+    ) {
+        // Finished changes (signalled, or their task gone) need no waiting for.
+        self.mutations
+            .retain(|_, rx| !*rx.borrow() && rx.has_changed().is_ok());
+        let before: Vec<watch::Receiver<bool>> = ids
+            .iter()
+            .filter_map(|id| self.mutations.get(id).cloned())
+            .collect();
+        let (tx, rx) = watch::channel(false);
+        for id in ids {
+            self.mutations.insert(id.clone(), rx.clone());
+        }
+        let wait = async move {
+            for mut prev in before {
+                let _ = prev.wait_for(|done| *done).await;
+            }
+        };
+        (wait, tx)
+    }
+
     pub fn run(&mut self, effect: Effect) {
         let b = self.backend.clone();
         match effect {
@@ -115,33 +144,78 @@ impl Executor {
                     old.abort();
                 }
             }
-            Effect::SetStatus { req, id, status } => {
-                // Changes are never aborted, and one error's changes go out one at a time.
-                self.mutations.retain(|_, j| !j.is_finished());
-                let before = self.mutations.remove(&id);
-                let on_panic = Msg::StatusChanged {
+            Effect::Update { req, ids, change } => {
+                let on_panic = Msg::Updated {
                     req,
-                    id: id.clone(),
-                    wanted: status.clone(),
-                    result: Err(panicked("changing a status")),
+                    ids: ids.clone(),
+                    change: change.clone(),
+                    result: Err(panicked("changing errors")),
                 };
-                let key = id.clone();
-                let job = self.spawn(
+                let (wait, done) = self.queue_behind(&ids);
+                drop(self.spawn(
                     async move {
-                        if let Some(prev) = before {
-                            let _ = prev.await;
-                        }
-                        let result = b.set_status(&id, &status).await;
-                        Msg::StatusChanged {
+                        wait.await;
+                        let result = b.update(&ids, &change).await;
+                        let _ = done.send(true);
+                        Msg::Updated {
                             req,
-                            id,
-                            wanted: status,
+                            ids,
+                            change,
                             result,
                         }
                     },
                     on_panic,
-                );
-                self.mutations.insert(key, job);
+                ));
+            }
+            Effect::Merge { req, ids } => {
+                let on_panic = Msg::Merged {
+                    req,
+                    ids: ids.clone(),
+                    result: Err(panicked("merging errors")),
+                };
+                let (wait, done) = self.queue_behind(&ids);
+                drop(self.spawn(
+                    async move {
+                        wait.await;
+                        let result = b.merge(&ids).await;
+                        let _ = done.send(true);
+                        Msg::Merged { req, ids, result }
+                    },
+                    on_panic,
+                ));
+            }
+            Effect::Comment { req, id, text } => {
+                let on_panic = Msg::Commented {
+                    req,
+                    id: id.clone(),
+                    result: Err(panicked("commenting")),
+                };
+                drop(self.spawn(
+                    async move {
+                        let result = b.comment(&id, &text).await;
+                        Msg::Commented { req, id, result }
+                    },
+                    on_panic,
+                ));
+            }
+            Effect::CreateIssue {
+                req,
+                id,
+                title,
+                description,
+            } => {
+                let on_panic = Msg::IssueCreated {
+                    req,
+                    id: id.clone(),
+                    result: Err(panicked("creating an issue")),
+                };
+                drop(self.spawn(
+                    async move {
+                        let result = b.create_issue(&title, &description).await;
+                        Msg::IssueCreated { req, id, result }
+                    },
+                    on_panic,
+                ));
             }
             // Changes the user confirmed are never aborted.
             Effect::SetSettings {
@@ -254,5 +328,14 @@ async fn run_fetch(b: &dyn Backend, fetch: &Fetch) -> Result<Data, BackendError>
         Fetch::Tags { id } => Data::Tags(b.tags(id, None).await?),
         Fetch::Keys => Data::Keys(b.list_keys().await?),
         Fetch::Settings => Data::Settings(b.settings().await?),
+        Fetch::People => {
+            // Members without "me" still fill the picker.
+            let me = b.whoami().await.ok();
+            Data::People {
+                me,
+                members: b.members().await?,
+            }
+        }
+        Fetch::Releases => Data::Releases(b.releases().await?),
     })
 }

@@ -178,6 +178,24 @@ fn lines(app: &App, s: &ErrorSummary, out: &mut Out) {
         Span::styled("   Level ", theme::dim()),
         Span::styled(sanitize(s.level.as_str()), theme::level(&s.level)),
     ]));
+    let t = &s.triage;
+    if let Some(how) = t.status_details.describe() {
+        out.field("", &how);
+    }
+    if app.caps.triage.assign.is_none() {
+        let mut owner = t
+            .assignee
+            .as_ref()
+            .map(|a| a.label())
+            .unwrap_or_else(|| "nobody (a assigns)".into());
+        if t.is_bookmarked {
+            owner.push_str("   ★ bookmarked");
+        }
+        if let Some(p) = &t.priority {
+            owner.push_str(&format!("   priority {p}"));
+        }
+        out.field("Assigned", &owner);
+    }
     let users = if app.caps.user_counts {
         grouped(s.user_count)
     } else {
@@ -236,6 +254,43 @@ fn lines(app: &App, s: &ErrorSummary, out: &mut Out) {
     }
     if let Some(url) = &s.url {
         out.field("Link", url);
+    }
+    if let Some(issue) = detail.and_then(|d| d.linked_issue.as_ref()) {
+        out.field("GitLab issue", &format!("{issue}  (L opens)"));
+    }
+    // Status changes, assignments and comments, newest first.
+    if let Some(d) = detail.filter(|d| !d.activity.is_empty())
+        && out.section(
+            app,
+            Section::Activity,
+            format!(" ({}, newest first · c comments)", d.activity.len()),
+        )
+    {
+        for a in d.activity.iter().take(50) {
+            let when = a
+                .date
+                .map(|t| format!("{} ago", super::format::ago_short(app.now, Some(t))))
+                .unwrap_or_default();
+            let who = a.user.as_deref().unwrap_or("");
+            let head = format!("{when:<12}{}", truncate(&sanitize(who), 18));
+            if a.kind == "note" {
+                out.push(Line::from(vec![
+                    Span::styled(format!("{head:<LABEL$}"), theme::dim()),
+                    Span::styled(" commented", theme::dim()),
+                ]));
+                for l in sanitize_lines(&a.text)
+                    .iter()
+                    .flat_map(|l| wrap(l, w.saturating_sub(2)))
+                {
+                    out.push(Line::from(format!("  {l}")));
+                }
+            } else {
+                out.push(Line::from(vec![
+                    Span::styled(format!("{head} "), theme::dim()),
+                    Span::raw(truncate(&sanitize(&a.text), w.saturating_sub(31))),
+                ]));
+            }
+        }
     }
 
     // Trend: what the list row knows, and the detail's 30 days.

@@ -30,6 +30,12 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut UiStat
     } else {
         " Errors ".to_string()
     };
+    if !app.marks.is_empty() {
+        title.push_str(&format!("· {} marked ", app.marks.len()));
+    }
+    if app.mark_anchor.is_some() {
+        title.push_str("· range: V ends it ");
+    }
     if searching && total > 0 {
         title.push_str("· searching… ");
     } else if stale.is_some() && total > 0 {
@@ -99,14 +105,26 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut UiStat
     let nums_w = 6u16;
     let seen_w = 4u16;
     let status_w = if wide { 10 } else { 5 };
+    // Who owns each error, where there is room and the server assigns.
+    let owner_w: u16 = if wide && app.caps.triage.assign.is_none() {
+        12
+    } else {
+        0
+    };
     // A 24-hour sparkline where the server sends stats and the room allows.
     let trend_w: u16 = if wide && app.list.items.iter().any(|e| !e.stats_24h.is_empty()) {
         12
     } else {
         0
     };
-    let fixed =
-        2 + id_w + nums_w * 2 + seen_w + status_w + 6 + if trend_w > 0 { trend_w + 1 } else { 0 };
+    let fixed = 3
+        + id_w
+        + nums_w * 2
+        + seen_w
+        + status_w
+        + 6
+        + if trend_w > 0 { trend_w + 1 } else { 0 }
+        + if owner_w > 0 { owner_w + 1 } else { 0 };
     let title_w = inner.width.saturating_sub(fixed).max(10);
 
     let header = Row::new(vec![
@@ -117,6 +135,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut UiStat
         Cell::from(Line::from("Users").right_aligned()),
         Cell::from("Seen"),
         Cell::from(if wide { "Status" } else { "State" }),
+        Cell::from(if owner_w > 0 { "Owner" } else { "" }),
         Cell::from(if trend_w > 0 { "24h" } else { "" }),
     ])
     .style(theme::dim());
@@ -128,7 +147,13 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut UiStat
             let title = sanitize(&e.title);
             let culprit = sanitize(&e.culprit);
             let tw = title_w as usize;
-            let mut spans = vec![Span::styled(truncate(&title, tw), theme::title())];
+            let mut spans = Vec::new();
+            let mut tw = tw;
+            if e.triage.is_bookmarked {
+                spans.push(Span::styled("★ ", theme::key()));
+                tw = tw.saturating_sub(2);
+            }
+            spans.push(Span::styled(truncate(&title, tw), theme::title()));
             let used = crate::text::width(&title).min(tw);
             if !culprit.is_empty() && used + 3 < tw {
                 spans.push(Span::styled(
@@ -149,8 +174,18 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut UiStat
             } else {
                 status_text
             };
+            let marked = app.marks.contains(&e.id);
+            let owner = e
+                .triage
+                .assignee
+                .as_ref()
+                .map(|a| truncate(&sanitize(&a.label()), owner_w as usize))
+                .unwrap_or_default();
             let mut row = Row::new(vec![
-                Cell::from(Span::styled(level_mark(&e.level), theme::level(&e.level))),
+                Cell::from(Line::from(vec![
+                    Span::styled(if marked { "✓" } else { " " }, theme::key()),
+                    Span::styled(level_mark(&e.level), theme::level(&e.level)),
+                ])),
                 Cell::from(Span::styled(sanitize(&e.short_id), theme::dim())),
                 Cell::from(Line::from(spans)),
                 Cell::from(Line::from(compact(e.count)).right_aligned()),
@@ -164,6 +199,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut UiStat
                 ),
                 Cell::from(ago_short(app.now, e.last_seen)),
                 Cell::from(Span::styled(status_text, theme::status(&e.status))),
+                Cell::from(Span::styled(owner, theme::dim())),
                 Cell::from(Span::styled(
                     if trend_w > 0 {
                         super::format::sparkline(&super::format::buckets(
@@ -180,18 +216,22 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut UiStat
             if searching || crate::app::update::hidden_by_filter(app, &e.status) {
                 row = row.style(theme::dim());
             }
+            if marked {
+                row = row.style(theme::marked());
+            }
             row
         })
         .collect();
 
     let widths = [
-        Constraint::Length(1),
+        Constraint::Length(2),
         Constraint::Length(id_w),
         Constraint::Length(title_w),
         Constraint::Length(nums_w),
         Constraint::Length(nums_w - 1),
         Constraint::Length(seen_w),
         Constraint::Length(status_w),
+        Constraint::Length(owner_w),
         Constraint::Length(trend_w),
     ];
     let table = Table::new(rows, widths)

@@ -89,6 +89,8 @@ pub fn draw(f: &mut Frame, app: &App, ui: &mut UiState) {
             Overlay::Messages => help::draw_messages(f, app),
             Overlay::Link(url) => draw_url_popup(f, url),
             Overlay::Confirm(_) | Overlay::Prompt { .. } => modal::draw(f, o, app.questions.len()),
+            Overlay::Menu(m) => modal::draw_menu(f, app, m),
+            Overlay::Pick(p) => modal::draw_pick(f, app, p),
             Overlay::Search(_) => {}
         }
     }

@@ -65,3 +65,9 @@ pub fn heading() -> Style {
 pub fn cursor() -> Style {
     Style::new().add_modifier(Modifier::REVERSED)
 }
+/// A marked row of the list: actions apply to it.
+pub fn marked() -> Style {
+    Style::new()
+        .bg(Color::Indexed(236))
+        .add_modifier(Modifier::BOLD)
+}

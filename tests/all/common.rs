@@ -28,6 +28,7 @@ pub fn summary(i: usize) -> ErrorSummary {
         project: Some("shop".into()),
         platform: Some("javascript".into()),
         stats_24h: (0..24).map(|h| ((h + i) * 7 % 11) as u64).collect(),
+        triage: Triage::default(),
     }
 }
 
@@ -49,6 +50,8 @@ pub fn detail(i: usize) -> ErrorDetail {
             total_values: 4,
         }],
         stats_30d: (0..30).map(|d| (d * 13 % 17) as u64).collect(),
+        activity: Vec::new(),
+        linked_issue: None,
     }
 }
 

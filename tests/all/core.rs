@@ -466,7 +466,7 @@ fn selected_rows_levels_and_dimmed_rows_are_styled() {
         "{sel:?}"
     );
     // Level marks carry the level's colour: error and warning differ.
-    assert_ne!(buf[(1, 3)].style().fg, buf[(1, 4)].style().fg);
+    assert_ne!(buf[(2, 3)].style().fg, buf[(2, 4)].style().fg);
     // A resolved row under the unresolved filter is dimmed.
     app.list.items[2].status = Status::Resolved;
     t.draw(|f| errtui::ui::draw(f, &app, &mut errtui::ui::UiState::default()))
@@ -568,7 +568,8 @@ async fn headless_runtime_serialises_changes_and_survives_a_panicking_task() {
     pump(&mut core, |a| a.list.loaded_once).await;
     assert_eq!(core.app.list.items.len(), 2);
 
-    // r then u on the same error: the second waits for the first's answer.
+    // r r then u on the same error: the second waits for the first's answer.
+    core.dispatch(key('r'));
     core.dispatch(key('r'));
     core.dispatch(key('u'));
     pump(&mut core, |a| a.pending.is_empty()).await;

@@ -12,4 +12,5 @@ mod keys;
 mod pty;
 mod sentry_backend;
 mod snapshots;
+mod triage;
 mod update;

@@ -514,3 +514,93 @@ fn detail_sections_folded_revealed_and_zoomed_stack() {
         snap("stack_zoomed", &app);
     }
 }
+
+/// Marked rows, the resolve menu with the release it pins after, GlitchTip's archive menu with
+/// what it cannot do, and the assign picker filtered by typing.
+#[test]
+fn triage_menus_marks_and_picker() {
+    use crossterm::event::{KeyCode, KeyEvent};
+    use errtui::app::msg::Data;
+    use errtui::model::*;
+    let key = |c: char| Msg::Key(KeyEvent::from(KeyCode::Char(c)));
+    for (w, h) in [(80, 24), (160, 48)] {
+        let mut app = loaded_app(w, h, 8);
+        app.list.items[1].triage.assignee = Some(Assignee {
+            kind: "team".into(),
+            id: "10".into(),
+            name: "backend".into(),
+            email: None,
+        });
+        app.list.items[2].triage.is_bookmarked = true;
+        for _ in 0..3 {
+            update(&mut app, key(' '));
+        }
+        let fx = update(&mut app, key('r'));
+        for e in fx {
+            if let errtui::app::Effect::Fetch {
+                req,
+                fetch: Fetch::Releases,
+            } = e
+            {
+                update(
+                    &mut app,
+                    Msg::Loaded {
+                        req,
+                        fetch: Fetch::Releases,
+                        result: Ok(Data::Releases(vec![Release {
+                            version: "web@5.14.0".into(),
+                            date: None,
+                        }])),
+                    },
+                );
+            }
+        }
+        snap("menu_resolve", &app);
+        update(&mut app, Msg::Key(KeyEvent::from(KeyCode::Esc)));
+        app.caps = Capabilities::glitchtip(Some("5.1".into()));
+        update(&mut app, key('i'));
+        snap("menu_archive_glitchtip", &app);
+        update(&mut app, Msg::Key(KeyEvent::from(KeyCode::Esc)));
+        app.caps = Capabilities::full("Sentry");
+        let fx = update(&mut app, key('a'));
+        update(&mut app, key('p'));
+        for e in fx {
+            if let errtui::app::Effect::Fetch {
+                req,
+                fetch: Fetch::People,
+            } = e
+            {
+                let user = |id: &str, name: &str| Member {
+                    assignee: Assignee {
+                        kind: "user".into(),
+                        id: id.into(),
+                        name: name.into(),
+                        email: Some(format!(
+                            "{}@example.com",
+                            name.to_lowercase().replace(' ', ".")
+                        )),
+                    },
+                    also: String::new(),
+                };
+                update(
+                    &mut app,
+                    Msg::Loaded {
+                        req,
+                        fetch: Fetch::People,
+                        result: Ok(Data::People {
+                            me: None,
+                            members: vec![
+                                user("1", "Dana Demo"),
+                                user("2", "Sam Lee"),
+                                user("3", "Samira Khan"),
+                            ],
+                        }),
+                    },
+                );
+            }
+        }
+        update(&mut app, key('s'));
+        update(&mut app, key('a'));
+        snap("pick_person", &app);
+    }
+}

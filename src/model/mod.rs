@@ -3,6 +3,9 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+mod triage;
+pub use triage::*;
+
 pub type Timestamp = DateTime<Utc>;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -188,6 +191,9 @@ pub struct ErrorSummary {
     pub platform: Option<String>,
     /// Events per hour over the last 24 hours, oldest first, when the server sends them.
     pub stats_24h: Vec<u64>,
+    /// Assignee, bookmark, priority, the status's details.
+    #[serde(flatten)]
+    pub triage: Triage,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -222,6 +228,10 @@ pub struct ErrorDetail {
     pub tags: Vec<TagSummary>,
     /// Events per day over the last 30 days, oldest first.
     pub stats_30d: Vec<u64>,
+    /// Status changes, assignments and comments, newest first.
+    pub activity: Vec<Activity>,
+    /// The GitLab issue linked to the error, when GitLab links one.
+    pub linked_issue: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -540,6 +550,8 @@ pub struct Capabilities {
     pub event_ends: bool,
     /// Why tag breakdowns are missing, when they are.
     pub tag_note: Option<String>,
+    /// Which triage actions the server has.
+    pub triage: TriageCaps,
 }
 
 impl Capabilities {
@@ -560,6 +572,7 @@ impl Capabilities {
             event_history: None,
             event_ends: true,
             tag_note: None,
+            triage: TriageCaps::sentry(),
         }
     }
 
@@ -576,6 +589,7 @@ impl Capabilities {
             version,
             user_counts: false,
             event_ends: false,
+            triage: TriageCaps::glitchtip(),
             ..Capabilities::full("GlitchTip")
         }
     }
@@ -604,6 +618,16 @@ impl Capabilities {
             )),
             _ => None,
         }
+    }
+
+    /// Why `change` cannot be made here, if it cannot.
+    pub fn refuses_change(&self, change: &Change) -> Option<String> {
+        if change.status().is_some()
+            && let Some(r) = &self.set_status
+        {
+            return Some(r.clone());
+        }
+        self.triage.refuses(change)
     }
 
     /// Why `sort` is not offered, if it is not.

@@ -2,6 +2,8 @@
 //! GlitchTip speaks the same API with differences (routes, sorts, keys); the backend finds out
 //! which server it talks to once, and each difference hangs off that [`Flavor`].
 
+mod triage;
+
 use async_trait::async_trait;
 use reqwest::Method;
 use serde::Deserialize;
@@ -733,6 +735,34 @@ impl Backend for SentryBackend {
         Ok(key)
     }
 
+    async fn update(&self, ids: &[String], change: &Change) -> Result<Applied> {
+        let caps = self.flavor().await?.capabilities();
+        if let Some(reason) = caps.refuses_change(change) {
+            return Err(BackendError::Unsupported(reason));
+        }
+        self.update_bulk(ids, change).await
+    }
+
+    async fn merge(&self, ids: &[String]) -> Result<Merged> {
+        self.merge_ids(ids).await
+    }
+
+    async fn comment(&self, id: &str, text: &str) -> Result<Activity> {
+        self.post_comment(id, text).await
+    }
+
+    async fn members(&self) -> Result<Vec<Member>> {
+        self.list_members().await
+    }
+
+    async fn whoami(&self) -> Result<Assignee> {
+        self.whoami_user().await
+    }
+
+    async fn releases(&self) -> Result<Vec<Release>> {
+        self.list_releases().await
+    }
+
     async fn set_status(&self, id: &str, status: &Status) -> Result<ErrorSummary> {
         let op = Op::new(
             "the `event:write` scope",
@@ -798,6 +828,9 @@ struct RawIssue {
     tags: Vec<Value>,
     #[serde(default)]
     stats: Stats,
+    /// Assignee, bookmark, priority, substatus, status details: read as a whole.
+    #[serde(flatten)]
+    rest: serde_json::Map<String, Value>,
 }
 
 #[derive(Deserialize)]
@@ -865,6 +898,17 @@ impl RawIssue {
     fn into_parts(self, b: &SentryBackend) -> (ErrorSummary, DetailRest) {
         let id = id_string(&self.id);
         let Stats { day, month } = self.stats;
+        let mut rest = self.rest;
+        let activity: Vec<Activity> = rest
+            .get("activity")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .take(200)
+                    .filter_map(triage::decode_activity)
+                    .collect()
+            })
+            .unwrap_or_default();
         let message = self
             .metadata
             .as_ref()
@@ -889,6 +933,7 @@ impl RawIssue {
             project: self.project.and_then(|p| p.slug),
             platform: self.platform,
             stats_24h: day,
+            triage: triage::decode_triage(&Value::Object(std::mem::take(&mut rest))),
             id,
         };
         let rest = DetailRest {
@@ -911,6 +956,7 @@ impl RawIssue {
                 })
                 .collect(),
             stats_30d: month,
+            activity,
         };
         (summary, rest)
     }
@@ -1100,6 +1146,7 @@ struct DetailRest {
     last_release: Option<Release>,
     tags: Vec<TagSummary>,
     stats_30d: Vec<u64>,
+    activity: Vec<Activity>,
 }
 
 impl DetailRest {
@@ -1111,6 +1158,8 @@ impl DetailRest {
             last_release: self.last_release,
             tags: self.tags,
             stats_30d: self.stats_30d,
+            activity: self.activity,
+            linked_issue: None,
         }
     }
 }

@@ -1,0 +1,424 @@
+//! The triage menus (`r` resolve, `i` archive, `a` assign, `m` marks) and the pickers they open
+//! (releases, members and teams). A menu keeps the errors it was opened for; its items are
+//! computed from the app each time, so a release or a name that arrives late shows at once.
+//! Pressing the menu's own key again takes its first item: `r r`, `i i`, `a a`.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::overlay::{Edit, LineEditor};
+use super::state::{App, Load};
+use crate::model::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MenuKind {
+    Resolve,
+    Archive,
+    Assign,
+    Marks,
+}
+
+impl MenuKind {
+    /// The key that opened it: pressed again, it takes the first item.
+    pub fn key(self) -> char {
+        match self {
+            MenuKind::Resolve => 'r',
+            MenuKind::Archive => 'i',
+            MenuKind::Assign => 'a',
+            MenuKind::Marks => 'm',
+        }
+    }
+}
+
+/// What an item does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Choice {
+    Change(Change),
+    /// Resolve in a release picked from the recent ones.
+    PickRelease,
+    /// Resolve in a typed commit.
+    AskCommit,
+    /// Archive for a typed duration.
+    AskDuration,
+    /// Archive until N more events or users.
+    AskCount {
+        users: bool,
+    },
+    /// Assign to the token's user (once known).
+    AssignMe,
+    /// Assign to a member or team picked from the organization.
+    PickPerson,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MenuItem {
+    pub key: char,
+    pub label: String,
+    pub choice: Choice,
+    /// Why the server cannot do it, when it cannot: shown, not offered.
+    pub refused: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Menu {
+    pub kind: MenuKind,
+    /// The errors it acts on, fixed when it opened.
+    pub ids: Vec<String>,
+    /// How the menu names them: `DEMO-3` or `5 marked errors`.
+    pub what: String,
+    pub selected: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PickKind {
+    Release,
+    Person,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pick {
+    pub kind: PickKind,
+    pub ids: Vec<String>,
+    pub what: String,
+    pub filter: LineEditor,
+    pub selected: usize,
+}
+
+pub struct PickOption {
+    pub label: String,
+    pub detail: String,
+    pub change: Change,
+}
+
+pub enum Picked {
+    Nothing,
+    Cancel,
+    Change(Change),
+}
+
+pub fn title(m: &Menu) -> String {
+    let verb = match m.kind {
+        MenuKind::Resolve => "Resolve",
+        MenuKind::Archive => "Archive",
+        MenuKind::Assign => "Assign",
+        MenuKind::Marks => "Mark",
+    };
+    format!("{verb} {}", m.what)
+}
+
+/// The menu's items, as the app knows them now.
+pub fn items(app: &App, kind: MenuKind) -> Vec<MenuItem> {
+    let t = &app.caps.triage;
+    let item = |key: char, label: String, choice: Choice, refused: &Option<String>| MenuItem {
+        key,
+        label,
+        choice,
+        refused: refused.clone(),
+    };
+    match kind {
+        MenuKind::Resolve => {
+            let next = match (&app.releases.data, app.releases.load()) {
+                (Some(r), _) => match r.first() {
+                    Some(latest) => format!(
+                        "in the next release (after {})",
+                        crate::text::sanitize(&latest.version)
+                    ),
+                    None => "in the next release (no release yet: the first one seen)".into(),
+                },
+                (None, Load::Failed(_)) => {
+                    "in the next release (the latest release could not be read)".into()
+                }
+                _ => "in the next release (looking up the latest release…)".into(),
+            };
+            vec![
+                item(
+                    'r',
+                    "resolve".into(),
+                    Choice::Change(Change::Resolve(Resolve::Now)),
+                    &None,
+                ),
+                item(
+                    'n',
+                    next,
+                    Choice::Change(Change::Resolve(Resolve::NextRelease {
+                        latest: app
+                            .releases
+                            .data
+                            .as_ref()
+                            .and_then(|r| r.first())
+                            .map(|r| r.version.clone()),
+                    })),
+                    &t.release_resolve,
+                ),
+                item(
+                    'e',
+                    "in a release…".into(),
+                    Choice::PickRelease,
+                    &t.release_resolve,
+                ),
+                item(
+                    'c',
+                    "in a commit…".into(),
+                    Choice::AskCommit,
+                    &t.release_resolve,
+                ),
+            ]
+        }
+        MenuKind::Archive => {
+            let mut v = Vec::new();
+            if t.archive_options.is_some() {
+                // Plain ignore first where that is all the server has.
+                v.push(item(
+                    'i',
+                    "ignore".into(),
+                    Choice::Change(Change::Archive(Archive::Plain)),
+                    &None,
+                ));
+            }
+            let first = if v.is_empty() { 'i' } else { 'e' };
+            let a = |x: Archive| Choice::Change(Change::Archive(x));
+            let r = &t.archive_options;
+            v.extend([
+                item(
+                    first,
+                    "until it escalates".into(),
+                    a(Archive::UntilEscalating),
+                    r,
+                ),
+                item('f', "forever".into(), a(Archive::Forever), r),
+                item('1', "for 30 min".into(), a(Archive::For(30)), r),
+                item('2', "for 1 h".into(), a(Archive::For(60)), r),
+                item('3', "for 1 d".into(), a(Archive::For(1440)), r),
+                item('4', "for 1 w".into(), a(Archive::For(10_080)), r),
+                item('t', "for… (type a duration)".into(), Choice::AskDuration, r),
+                item(
+                    'c',
+                    "until N more events…".into(),
+                    Choice::AskCount { users: false },
+                    r,
+                ),
+                item(
+                    'u',
+                    "until N more users…".into(),
+                    Choice::AskCount { users: true },
+                    r,
+                ),
+            ]);
+            v
+        }
+        MenuKind::Assign => {
+            let me = match (&app.people.data, app.people.load()) {
+                (Some(p), _) => match &p.me {
+                    Some(me) => format!("to me ({})", crate::text::sanitize(&me.name)),
+                    None => "to me (errtui could not find out who you are)".into(),
+                },
+                (None, Load::Failed(_)) => "to me (who you are could not be read)".into(),
+                _ => "to me (looking up who you are…)".into(),
+            };
+            vec![
+                item('a', me, Choice::AssignMe, &t.assign),
+                item(
+                    'p',
+                    "to a member or team…".into(),
+                    Choice::PickPerson,
+                    &t.assign,
+                ),
+                item(
+                    'n',
+                    "to nobody".into(),
+                    Choice::Change(Change::Assign(None)),
+                    &t.assign,
+                ),
+            ]
+        }
+        MenuKind::Marks => vec![
+            item(
+                'v',
+                "reviewed".into(),
+                Choice::Change(Change::Reviewed),
+                &t.reviewed,
+            ),
+            item(
+                'b',
+                "bookmarked".into(),
+                Choice::Change(Change::Bookmark(true)),
+                &t.bookmark,
+            ),
+            item(
+                'B',
+                "not bookmarked".into(),
+                Choice::Change(Change::Bookmark(false)),
+                &t.bookmark,
+            ),
+            item(
+                '1',
+                "priority high".into(),
+                Choice::Change(Change::Priority(Priority::High)),
+                &t.priority,
+            ),
+            item(
+                '2',
+                "priority medium".into(),
+                Choice::Change(Change::Priority(Priority::Medium)),
+                &t.priority,
+            ),
+            item(
+                '3',
+                "priority low".into(),
+                Choice::Change(Change::Priority(Priority::Low)),
+                &t.priority,
+            ),
+        ],
+    }
+}
+
+/// Esc, q and Ctrl-c close a menu.
+pub fn closes(key: &KeyEvent) -> bool {
+    matches!(key.code, KeyCode::Esc | KeyCode::Char('q'))
+        || (key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL))
+}
+
+/// A key in the menu on top: the choice it makes, if any (moving the cursor makes none).
+pub fn on_menu_key(app: &mut App, key: &KeyEvent) -> Option<Choice> {
+    let Some(super::overlay::Overlay::Menu(m)) = app.overlays.last() else {
+        return None;
+    };
+    let kind = m.kind;
+    let list = items(app, kind);
+    let pick = |i: usize, app: &mut App| -> Option<Choice> {
+        let it = list.get(i)?;
+        match &it.refused {
+            Some(reason) => {
+                super::update::notify(app, reason, super::state::NoticeKind::Error);
+                None
+            }
+            None => Some(it.choice.clone()),
+        }
+    };
+    let selected = m.selected;
+    match key.code {
+        KeyCode::Char('j') | KeyCode::Down => {
+            set_menu_selected(app, (selected + 1).min(list.len().saturating_sub(1)));
+            None
+        }
+        KeyCode::Char('k') | KeyCode::Up => {
+            set_menu_selected(app, selected.saturating_sub(1));
+            None
+        }
+        KeyCode::Enter => pick(selected, app),
+        KeyCode::Char(c) if c == kind.key() => {
+            // The first item the server can do.
+            let first = list.iter().position(|i| i.refused.is_none()).unwrap_or(0);
+            pick(first, app)
+        }
+        KeyCode::Char(c) => match list.iter().position(|i| i.key == c) {
+            Some(i) => pick(i, app),
+            None => None,
+        },
+        _ => None,
+    }
+}
+
+fn set_menu_selected(app: &mut App, i: usize) {
+    if let Some(super::overlay::Overlay::Menu(m)) = app.overlays.last_mut() {
+        m.selected = i;
+    }
+}
+
+/// Whether every word of `filter` appears, in order, in `text` (case-insensitive).
+pub fn fuzzy(filter: &str, text: &str) -> bool {
+    let text = text.to_lowercase();
+    let mut rest = text.as_str();
+    for c in filter.to_lowercase().chars().filter(|c| !c.is_whitespace()) {
+        match rest.find(c) {
+            Some(i) => rest = &rest[i + c.len_utf8()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// The picker's options, filtered, as the app knows them now.
+pub fn pick_options(app: &App, p: &Pick) -> Vec<PickOption> {
+    let f = p.filter.text();
+    match p.kind {
+        PickKind::Release => app
+            .releases
+            .data
+            .iter()
+            .flatten()
+            .filter(|r| fuzzy(f, &r.version))
+            .map(|r| PickOption {
+                label: crate::text::sanitize(&r.version),
+                detail: r
+                    .date
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+                    .unwrap_or_default(),
+                change: Change::Resolve(Resolve::InRelease(r.version.clone())),
+            })
+            .collect(),
+        PickKind::Person => app
+            .people
+            .data
+            .iter()
+            .flat_map(|p| p.members.iter())
+            .filter(|m| fuzzy(f, &format!("{} {}", m.assignee.label(), m.also)))
+            .map(|m| PickOption {
+                label: crate::text::sanitize(&m.assignee.label()),
+                detail: crate::text::sanitize(m.assignee.email.as_deref().unwrap_or(&m.also)),
+                change: Change::Assign(Some(m.assignee.clone())),
+            })
+            .collect(),
+    }
+}
+
+/// A key in the picker on top: typing filters, ↑/↓ (or Ctrl-p/n) move, Enter picks.
+pub fn on_pick_key(app: &mut App, key: &KeyEvent) -> Picked {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let Some(super::overlay::Overlay::Pick(p)) = app.overlays.last() else {
+        return Picked::Nothing;
+    };
+    let options = pick_options(app, p);
+    let selected = p.selected.min(options.len().saturating_sub(1));
+    let step: Option<usize> = match key.code {
+        KeyCode::Down => Some(selected + 1),
+        KeyCode::Char('n') if ctrl => Some(selected + 1),
+        KeyCode::Up => Some(selected.saturating_sub(1)),
+        KeyCode::Char('p') if ctrl => Some(selected.saturating_sub(1)),
+        _ => None,
+    };
+    if let Some(to) = step {
+        if let Some(super::overlay::Overlay::Pick(p)) = app.overlays.last_mut() {
+            p.selected = to.min(options.len().saturating_sub(1));
+        }
+        return Picked::Nothing;
+    }
+    if key.code == KeyCode::Enter {
+        return match options.into_iter().nth(selected) {
+            Some(o) => Picked::Change(o.change),
+            None => {
+                let waiting = match p.kind {
+                    PickKind::Release => app.releases.data.is_none(),
+                    PickKind::Person => app.people.data.is_none(),
+                };
+                let text = if waiting {
+                    "Still loading: pick again in a moment."
+                } else {
+                    "Nothing matches: edit the filter or Esc."
+                };
+                super::update::notify(app, text, super::state::NoticeKind::Info);
+                Picked::Nothing
+            }
+        };
+    }
+    let Some(super::overlay::Overlay::Pick(p)) = app.overlays.last_mut() else {
+        return Picked::Nothing;
+    };
+    match p.filter.key(key) {
+        Edit::Cancel => Picked::Cancel,
+        Edit::Changed => {
+            p.selected = 0;
+            Picked::Nothing
+        }
+        Edit::Submit | Edit::Ignored => Picked::Nothing,
+    }
+}
