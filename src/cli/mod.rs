@@ -147,6 +147,9 @@ pub enum Command {
         /// Resolve in this release
         #[arg(long, value_name = "VERSION")]
         in_release: Option<String>,
+        /// Why: posted as a comment on each error
+        #[arg(long)]
+        reason: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -172,6 +175,9 @@ pub enum Command {
         /// For ever
         #[arg(long, group = "until")]
         forever: bool,
+        /// Why: posted as a comment on each error
+        #[arg(long)]
+        reason: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -689,8 +695,12 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             ids,
             in_next_release,
             in_release,
+            reason,
             json,
-        }) => triage::resolve(g, &ids, in_next_release, in_release, json).await,
+        }) => {
+            triage::resolve(g, &ids, in_next_release, in_release, json).await?;
+            triage::post_reason(g, &ids, reason.as_deref()).await
+        }
         Some(Command::Ignore {
             ids,
             for_,
@@ -699,6 +709,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             window,
             until_escalating,
             forever,
+            reason,
             json,
         }) => {
             let archive = triage::archive_of(
@@ -709,7 +720,8 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 until_escalating,
                 forever,
             )?;
-            triage::apply(g, &ids, Change::Archive(archive), json).await
+            triage::apply(g, &ids, Change::Archive(archive), json).await?;
+            triage::post_reason(g, &ids, reason.as_deref()).await
         }
         Some(Command::Unresolve { ids, json }) => {
             triage::apply(g, &ids, Change::Unresolve, json).await

@@ -161,7 +161,7 @@ async fn apply_with(
     let mut missing = Vec::new();
     if ids.len() <= READ_BACK_MAX {
         for id in ids {
-            match b.detail(id).await {
+            match super::patiently(b, || b.detail(id)).await {
                 Ok(d) if change.shown_by(&d.summary.status, &d.summary.triage) => {
                     read.push(d.summary)
                 }
@@ -283,6 +283,29 @@ fn done_line(change: &Change, who: &str, status: Option<&Status>, t: &Triage) ->
     }
 }
 
+/// `--reason`: the why of a change, posted as a comment on each error it changed.
+pub async fn post_reason(g: &Global, ids: &[String], reason: Option<&str>) -> Result<(), Failure> {
+    let Some(text) = reason.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(());
+    };
+    let b = backend_from(g)?;
+    if let Some(r) = b.capabilities().triage.comments {
+        return Err(Failure::Fail(format!(
+            "The change is made, but the reason is not posted: {r}"
+        )));
+    }
+    for id in ids {
+        b.comment(id, text).await.map_err(|e| {
+            Failure::Fail(format!(
+                "The change is made, but the reason is not posted on {}: {e}",
+                sanitize(id)
+            ))
+        })?;
+    }
+    eprintln!("Posted the reason as a comment on {} error(s).", ids.len());
+    Ok(())
+}
+
 pub async fn merge(g: &Global, ids: &[String], json: bool) -> Result<(), Failure> {
     let b = backend_from(g)?;
     if let Some(r) = b.probe().await.triage.merge {
@@ -323,8 +346,10 @@ pub async fn create_issue(g: &Global, id: &str, json: bool) -> Result<(), Failur
     if let Some(r) = b.capabilities().triage.create_issue {
         return Err(Failure::Fail(r));
     }
-    let detail = b.detail(&id).await?;
-    let ev = b.latest_event(&id).await.ok();
+    let detail = super::patiently(b.as_ref(), || b.detail(&id)).await?;
+    let ev = super::patiently(b.as_ref(), || b.latest_event(&id))
+        .await
+        .ok();
     let (title, description) =
         crate::app::share::issue_text(&detail.summary, Some(&detail), ev.as_ref());
     let created = b.create_issue(&title, &description).await?;

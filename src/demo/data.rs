@@ -325,6 +325,40 @@ impl Dataset {
             return false;
         }
         for (k, v) in &query.tags {
+            // Triage searches: `assigned:me` (the token's user is the demo's user 1), `#team`,
+            // a username or email; `bookmarks:me`.
+            match k.as_str() {
+                "assigned" => {
+                    let who = triage.and_then(|t| t.assigned.as_ref());
+                    let hit = who.is_some_and(|a| {
+                        let key = if v == "me" {
+                            "1"
+                        } else {
+                            v.trim_start_matches('#')
+                        };
+                        [
+                            &a["id"],
+                            &a["name"],
+                            &a["email"],
+                            &a["username"],
+                            &a["slug"],
+                        ]
+                        .iter()
+                        .any(|f| f.as_str().is_some_and(|s| s.eq_ignore_ascii_case(key)))
+                    });
+                    if !hit {
+                        return false;
+                    }
+                    continue;
+                }
+                "bookmarks" => {
+                    if !triage.is_some_and(|t| t.bookmarked) {
+                        return false;
+                    }
+                    continue;
+                }
+                _ => {}
+            }
             let tag = t.tags.get(k).and_then(Value::as_str);
             if !tag.is_some_and(|tv| tv.eq_ignore_ascii_case(v)) {
                 return false;

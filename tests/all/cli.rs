@@ -871,3 +871,179 @@ fn events_tags_and_show_event_keep_their_json_contracts() {
     let out = demo(&["show", &id, "--event", "sometime"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Triage from the command line, each contract of issue 10, on a demo server of its own.
+#[test]
+fn triage_commands_keep_their_contracts() {
+    let url = own_demo_server();
+    let t = |args: &[&str]| at(&url, args);
+    // Several ids, resolved in the next release: the release it pins after is named.
+    let o = t(&["resolve", "4000003", "4000004", "--in-next-release"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("Resolved DEMO-3 (4000003): now resolved in the next release.")
+            && out.contains("DEMO-4 (4000004)")
+            && out.contains("newer than"),
+        "{out}"
+    );
+    let v = json_of(&t(&[
+        "resolve",
+        "4000005",
+        "--in-release",
+        "web@5.13.2",
+        "--json",
+    ]));
+    assert_eq!(v["status"], "resolved");
+    assert_eq!(v["status_details"]["in_release"], "web@5.13.2");
+    assert_eq!(v["ids"], serde_json::json!(["4000005"]));
+    let o = t(&["resolve", "4000005", "--in-release", "nope@0"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("Unable to find a release"),
+        "{}",
+        stderr(&o)
+    );
+
+    // Every archive option.
+    let v = json_of(&t(&[
+        "ignore",
+        "4000006",
+        "--until-count",
+        "100",
+        "--window",
+        "1h",
+        "--json",
+    ]));
+    assert_eq!(v["substatus"], "archived_until_condition_met");
+    assert_eq!(v["status_details"]["ignore_count"], 100);
+    assert_eq!(v["status_details"]["ignore_window"], 60);
+    let v = json_of(&t(&["ignore", "4000007", "--for", "30m", "--json"]));
+    assert_eq!(v["status_details"]["ignore_duration"], 30);
+    let v = json_of(&t(&["ignore", "4000008", "--until-users", "5", "--json"]));
+    assert_eq!(v["status_details"]["ignore_user_count"], 5);
+    let v = json_of(&t(&[
+        "ignore",
+        "4000009",
+        "--forever",
+        "--reason",
+        "noise from a bot",
+        "--json",
+    ]));
+    assert_eq!(v["substatus"], "archived_forever");
+    let s = json_of(&t(&["show", "4000009", "--json"]));
+    assert_eq!(
+        s["activity"][0]["text"], "noise from a bot",
+        "the reason is a comment"
+    );
+    let v = json_of(&t(&["ignore", "4000010", "--until-escalating", "--json"]));
+    assert_eq!(v["substatus"], "archived_until_escalating");
+    assert!(t(&["ignore", "4000010", "--window", "1h"]).status.code() == Some(2));
+    assert!(t(&["ignore", "4000010", "--for", "soon"]).status.code() == Some(2));
+    assert!(
+        t(&["ignore", "4000010", "--forever", "--for", "1h"])
+            .status
+            .code()
+            == Some(2),
+        "one condition at a time"
+    );
+
+    // Assign: me, a user by name, a team, nobody; an unknown one fails.
+    let v = json_of(&t(&["assign", "4000003", "4000004", "me", "--json"]));
+    assert_eq!(v["assignee"]["name"], "Dana Demo");
+    assert!(stdout(&t(&["assign", "4000003", "sam"])).contains("to Sam Lee"));
+    assert!(stdout(&t(&["assign", "4000003", "team:backend"])).contains("to #backend"));
+    let o = t(&["assign", "4000003", "nobody-here"]);
+    assert_eq!(o.status.code(), Some(1));
+    let listed = json_of(&t(&[
+        "list",
+        "--status",
+        "all",
+        "--query",
+        "assigned:me",
+        "--json",
+    ]));
+    let ids: Vec<&str> = listed
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    assert_eq!(ids, ["4000004"], "only the one still mine");
+
+    // Bookmark on and off.
+    assert!(json_of(&t(&["bookmark", "4000003", "--json"]))["is_bookmarked"] == true);
+    assert!(json_of(&t(&["bookmark", "4000003", "--off", "--json"]))["is_bookmarked"] == false);
+
+    // A comment, then show's JSON has the triage fields and the activity.
+    let c = json_of(&t(&["comment", "4000003", "rolled back 5.13.2", "--json"]));
+    assert_eq!(c["type"], "note");
+    let s = json_of(&t(&["show", "4000003", "--json"]));
+    for k in [
+        "assignee",
+        "is_bookmarked",
+        "priority",
+        "status_details",
+        "activity",
+    ] {
+        assert!(s.get(k).is_some(), "show --json lacks {k}");
+    }
+    assert_eq!(s["assignee"]["name"], "backend");
+    assert_eq!(s["status_details"]["in_next_release"], true);
+    let activity = s["activity"].as_array().expect("activity");
+    assert_eq!(activity[0]["text"], "rolled back 5.13.2", "newest first");
+    assert!(activity.iter().any(|a| a["type"] == "assigned"));
+
+    // Merge: the one with the most events stays.
+    let m = json_of(&t(&["merge", "4000011", "4000012", "--json"]));
+    let parent = m["parent"].as_str().expect("parent").to_string();
+    assert!(["4000011", "4000012"].contains(&parent.as_str()));
+    assert_eq!(m["children"].as_array().map(Vec::len), Some(1));
+    assert_eq!(t(&["merge", "4000011"]).status.code(), Some(2));
+
+    // GitLab issues are GitLab's.
+    let o = t(&["issue", "create", "4000003"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("GitLab"), "{}", stderr(&o));
+}
+
+#[test]
+fn gitlab_issue_create_prints_the_new_issues_url() {
+    let url = own_demo_server();
+    let gl = |args: &[&str]| {
+        let mut full = vec!["--project", "demo-group/demo"];
+        full.extend_from_slice(args);
+        run(
+            &full,
+            &[
+                ("GITLAB_HOST", url.as_str()),
+                ("GITLAB_TOKEN", "glpat-demo"),
+            ],
+        )
+    };
+    // The demo's GitLab warms its cache first: the list waits it out.
+    let rows = json_of(&gl(&["list", "--json", "--limit", "1"]));
+    let id = rows[0]["id"].as_str().expect("id").to_string();
+    let o = gl(&["issue", "create", &id]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o).trim(),
+        format!("{url}/demo-group/demo/-/issues/1")
+    );
+    assert!(
+        stderr(&o).contains("cannot link the issue to the error"),
+        "{}",
+        stderr(&o)
+    );
+    let v = json_of(&gl(&["issue", "create", &id, "--json"]));
+    assert_eq!(v["iid"], 2);
+    assert!(
+        v["url"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("/-/issues/2"))
+    );
+    // Assigning is not GitLab's: refused plainly, nothing sent.
+    let o = gl(&["assign", &id, "me"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("cannot assign"), "{}", stderr(&o));
+}

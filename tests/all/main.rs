@@ -13,4 +13,5 @@ mod pty;
 mod sentry_backend;
 mod snapshots;
 mod triage;
+mod triage_api;
 mod update;
