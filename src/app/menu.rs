@@ -337,9 +337,17 @@ pub fn fuzzy(filter: &str, text: &str) -> bool {
     true
 }
 
-/// The picker's options, filtered, as the app knows them now.
+/// The picker's options, filtered, as the app knows them now: those whose name contains the
+/// filter first, then those that only match it letter by letter.
 pub fn pick_options(app: &App, p: &Pick) -> Vec<PickOption> {
     let f = p.filter.text();
+    let mut options = all_options(app, p, f);
+    let needle = f.trim().to_lowercase();
+    options.sort_by_key(|o| !o.label.to_lowercase().contains(&needle));
+    options
+}
+
+fn all_options(app: &App, p: &Pick, f: &str) -> Vec<PickOption> {
     match p.kind {
         PickKind::Release => app
             .releases

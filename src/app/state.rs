@@ -202,6 +202,11 @@ impl<T: Clone> Cache<T> {
         self.map.clear();
         self.order.clear();
     }
+    pub fn remove(&mut self, id: &str) {
+        if self.map.remove(id).is_some() {
+            self.order.retain(|k| k != id);
+        }
+    }
 }
 
 pub struct App {

@@ -84,6 +84,16 @@ pub fn open_menu(app: &mut App, kind: MenuKind, fx: &mut Vec<Effect>) {
     );
 }
 
+/// Reads the people and releases the menus show, where the server has them.
+pub fn prefetch(app: &mut App, fx: &mut Vec<Effect>) {
+    if app.caps.triage.assign.is_none() {
+        load_once(app, Fetch::People, fx);
+    }
+    if app.caps.triage.release_resolve.is_none() {
+        load_once(app, Fetch::Releases, fx);
+    }
+}
+
 fn load_once(app: &mut App, f: Fetch, fx: &mut Vec<Effect>) {
     let r = match f {
         Fetch::People => &mut app.people.track,
@@ -325,6 +335,7 @@ pub fn updated(
     ids: Vec<String>,
     change: Change,
     result: Result<Applied, BackendError>,
+    fx: &mut Vec<Effect>,
 ) {
     let name = name_of(app, &ids);
     match result {
@@ -340,6 +351,17 @@ pub fn updated(
                     Some(p) => confirm(&mut p.status, &mut p.triage),
                     None => set_everywhere(app, id, confirm),
                 }
+            }
+            // The server's activity now has this change: details read before it are stale,
+            // and the one on screen is read again.
+            for id in &ids {
+                app.details.remove(id);
+            }
+            if let Some(open) = app.detail.key.clone().filter(|k| ids.contains(k))
+                && app.detail.data.is_some()
+                && !app.pending.contains_key(&open)
+            {
+                super::error_view::show_detail(app, &open, false, true, fx);
             }
             let how = applied
                 .triage

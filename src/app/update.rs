@@ -70,7 +70,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             result,
         } => {
             note_rate_limit(app, result.as_ref().err());
-            triage::updated(app, req, ids, change, result);
+            triage::updated(app, req, ids, change, result, &mut fx);
         }
         Msg::Merged { ids, result, .. } => {
             note_rate_limit(app, result.as_ref().err());
@@ -228,6 +228,9 @@ fn on_probed(app: &mut App, caps: crate::model::Capabilities, fx: &mut Vec<Effec
         app.diagnosis = Some(why);
     }
     app.caps = caps;
+    // Who can be assigned and the latest release, read once while the user reads the list, so
+    // `a a` and `r n` wait for nothing.
+    triage::prefetch(app, fx);
 }
 
 /// A 429 holds back every request to the server until its reset time.

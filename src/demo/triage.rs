@@ -93,25 +93,25 @@ fn bad(field: &str, msg: &str) -> Box<Response> {
     Box::new((StatusCode::BAD_REQUEST, Json(json!({ field: [msg] }))).into_response())
 }
 
-/// Releases the demo knows, newest first.
+/// Releases the demo knows, newest first: a template's last release is as recent as its
+/// latest event, its first one older than anything.
 pub fn releases(d: &Dataset) -> Vec<String> {
-    let mut all: Vec<String> = d
-        .templates
-        .iter()
-        .flat_map(|t| t.release.iter().cloned())
-        .collect();
-    all.sort_by(|a, b| version_key(b).cmp(&version_key(a)).then(b.cmp(a)));
-    all.dedup();
-    all
-}
-
-fn version_key(v: &str) -> Vec<u64> {
-    v.rsplit('@')
-        .next()
-        .unwrap_or(v)
-        .split(|c: char| !c.is_ascii_digit())
-        .filter_map(|p| p.parse().ok())
-        .collect()
+    let mut seen: Vec<(i64, String)> = Vec::new();
+    for t in &d.templates {
+        for (k, r) in t.release.iter().enumerate() {
+            let age = if k == 1 {
+                t.last_seen_m
+            } else {
+                i64::MAX / 2 + t.first_seen_h
+            };
+            match seen.iter_mut().find(|(_, v)| v == r) {
+                Some((a, _)) => *a = (*a).min(age),
+                None => seen.push((age, r.clone())),
+            }
+        }
+    }
+    seen.sort();
+    seen.into_iter().map(|(_, v)| v).collect()
 }
 
 fn now() -> String {

@@ -329,11 +329,11 @@ async fn run_fetch(b: &dyn Backend, fetch: &Fetch) -> Result<Data, BackendError>
         Fetch::Keys => Data::Keys(b.list_keys().await?),
         Fetch::Settings => Data::Settings(b.settings().await?),
         Fetch::People => {
-            // Members without "me" still fill the picker.
-            let me = b.whoami().await.ok();
+            // Both at once; members without "me" still fill the picker.
+            let (me, members) = tokio::join!(b.whoami(), b.members());
             Data::People {
-                me,
-                members: b.members().await?,
+                me: me.ok(),
+                members: members?,
             }
         }
         Fetch::Releases => Data::Releases(b.releases().await?),

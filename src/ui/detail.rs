@@ -269,14 +269,17 @@ fn lines(app: &App, s: &ErrorSummary, out: &mut Out) {
         for a in d.activity.iter().take(50) {
             let when = a
                 .date
-                .map(|t| format!("{} ago", super::format::ago_short(app.now, Some(t))))
+                .map(|t| match super::format::ago_short(app.now, Some(t)) {
+                    n if n == "now" => "just now".to_string(),
+                    n => format!("{n} ago"),
+                })
                 .unwrap_or_default();
             let who = a.user.as_deref().unwrap_or("");
-            let head = format!("{when:<12}{}", truncate(&sanitize(who), 18));
+            let head = format!("{when:<12}{:<18}", truncate(&sanitize(who), 17));
             if a.kind == "note" {
                 out.push(Line::from(vec![
-                    Span::styled(format!("{head:<LABEL$}"), theme::dim()),
-                    Span::styled(" commented", theme::dim()),
+                    Span::styled(head, theme::dim()),
+                    Span::styled("commented", theme::dim()),
                 ]));
                 for l in sanitize_lines(&a.text)
                     .iter()
@@ -286,8 +289,8 @@ fn lines(app: &App, s: &ErrorSummary, out: &mut Out) {
                 }
             } else {
                 out.push(Line::from(vec![
-                    Span::styled(format!("{head} "), theme::dim()),
-                    Span::raw(truncate(&sanitize(&a.text), w.saturating_sub(31))),
+                    Span::styled(head, theme::dim()),
+                    Span::raw(truncate(&sanitize(&a.text), w.saturating_sub(30))),
                 ]));
             }
         }

@@ -481,3 +481,35 @@ fn a_comment_is_typed_posted_and_shown_in_the_activity() {
     let d = app.detail.data.as_ref().expect("detail");
     assert_eq!(d.activity[0].text, "rolled back the deploy");
 }
+
+#[test]
+fn a_confirmed_change_rereads_the_open_error_so_its_activity_shows_it() {
+    let mut app = loaded_app(80, 24, 2);
+    update(&mut app, code(KeyCode::Enter));
+    let req = app.detail.load().req().expect("detail asked");
+    update(&mut app, detail_loaded(req, "100".into(), Ok(detail(0))));
+    let (req, ids, change) = sent(&press(&mut app, "b"));
+    assert_eq!(change, Change::Bookmark(true));
+    assert!(app.list.items[0].triage.is_bookmarked, "shown at once");
+    let fx = update(
+        &mut app,
+        answered(
+            req,
+            ids,
+            change,
+            Ok(Applied {
+                status: None,
+                triage: Triage {
+                    is_bookmarked: true,
+                    ..Triage::default()
+                },
+            }),
+        ),
+    );
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::Fetch { fetch: Fetch::Detail { id }, .. } if id == "100")),
+        "{fx:?}"
+    );
+    assert_eq!(notice(&app), "Bookmarked SHOP-0.");
+}

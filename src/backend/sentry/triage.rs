@@ -304,30 +304,38 @@ impl SentryBackend {
             "list members",
             format!("organization `{}`", self.org),
         );
+        // Members and teams at once.
+        let (members, teams) = tokio::join!(
+            self.org_people("members/", false, &op),
+            self.org_people("teams/", true, &op)
+        );
+        let mut out = members?;
+        out.extend(teams?);
+        Ok(out)
+    }
+
+    async fn org_people(&self, rest: &str, team: bool, op: &Op) -> Result<Vec<Member>> {
+        let path = self.org_path(rest)?;
         let mut out = Vec::new();
-        for (rest, team) in [("members/", false), ("teams/", true)] {
-            let path = self.org_path(rest)?;
-            let mut cursor: Option<String> = None;
-            let mut guard = PageGuard::default();
-            loop {
-                let mut q = vec![("per_page", "100".to_string())];
-                if let Some(c) = &cursor {
-                    q.push(("cursor", c.clone()));
-                }
-                let resp = match self.http.get::<Vec<Value>>(&path, &q, &op).await {
-                    Ok(r) => r,
-                    // A server without teams still has members to offer.
-                    Err(BackendError::NotFound { .. }) if team => break,
-                    Err(e) => return Err(e),
-                };
-                out.extend(resp.body.iter().filter_map(|v| member(v, team)));
-                cursor = next_cursor(&resp.headers).filter(|c| guard.follow(c));
-                if cursor.is_none() || out.len() > 5000 {
-                    break;
-                }
+        let mut cursor: Option<String> = None;
+        let mut guard = PageGuard::default();
+        loop {
+            let mut q = vec![("per_page", "100".to_string())];
+            if let Some(c) = &cursor {
+                q.push(("cursor", c.clone()));
+            }
+            let resp = match self.http.get::<Vec<Value>>(&path, &q, op).await {
+                Ok(r) => r,
+                // A server without teams still has members to offer.
+                Err(BackendError::NotFound { .. }) if team => return Ok(out),
+                Err(e) => return Err(e),
+            };
+            out.extend(resp.body.iter().filter_map(|v| member(v, team)));
+            cursor = next_cursor(&resp.headers).filter(|c| guard.follow(c));
+            if cursor.is_none() || out.len() > 5000 {
+                return Ok(out);
             }
         }
-        Ok(out)
     }
 
     /// Who the token belongs to: `assign me`.
