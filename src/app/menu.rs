@@ -343,7 +343,17 @@ pub fn pick_options(app: &App, p: &Pick) -> Vec<PickOption> {
     let f = p.filter.text();
     let mut options = all_options(app, p, f);
     let needle = f.trim().to_lowercase();
-    options.sort_by_key(|o| !o.label.to_lowercase().contains(&needle));
+    // Teammates before yourself (a a assigns you): `a p Enter` takes the first teammate.
+    let me = app
+        .people
+        .data
+        .as_ref()
+        .and_then(|p| p.me.as_ref())
+        .map(|m| m.wire());
+    options.sort_by_key(|o| {
+        let mine = matches!(&o.change, Change::Assign(Some(a)) if Some(a.wire()) == me);
+        (!o.label.to_lowercase().contains(&needle), mine)
+    });
     options
 }
 

@@ -291,6 +291,8 @@ pub struct App {
     pub undo: Option<Undo>,
     /// "Assign to me" chosen before errtui knew who "me" is: the errors, once it does.
     pub assign_me_after: Option<Vec<String>>,
+    /// Digits typed before a key in the list: how many times to repeat it.
+    pub count: Option<usize>,
     pub next_req: ReqId,
     pub spinner: usize,
     /// Whether `o` may start a local browser; false over SSH or without a display.
@@ -360,6 +362,7 @@ impl App {
             releases: Resource::default(),
             undo: None,
             assign_me_after: None,
+            count: None,
             next_req: 1,
             spinner: 0,
             local_browser: false,

@@ -171,11 +171,16 @@ pub fn chosen(app: &mut App, ids: Vec<String>, choice: Choice, fx: &mut Vec<Effe
 }
 
 fn ask(app: &mut App, title: String, purpose: PromptFor) {
+    // The usual answer is there already: `i c Enter` archives until 100 more events.
+    let start = match purpose {
+        PromptFor::ArchiveCount { .. } => "100",
+        _ => "",
+    };
     overlay::ask(
         app,
         Overlay::Prompt {
             title,
-            editor: LineEditor::default(),
+            editor: LineEditor::new(start),
             purpose,
         },
     );

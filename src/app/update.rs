@@ -275,8 +275,20 @@ pub fn fetch(app: &mut App, req: ReqId, fetch: Fetch, fx: &mut Vec<Effect>) {
 
 fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
     if overlay::on_key(app, key, fx) {
+        app.count = None;
         return;
     }
+    // A count before a key repeats it in the list, as in vim: `5 Space` marks five rows.
+    if app.view == View::List
+        && key.modifiers.is_empty()
+        && let KeyCode::Char(c @ '0'..='9') = key.code
+        && (c != '0' || app.count.is_some())
+    {
+        let n = app.count.unwrap_or(0) * 10 + (c as usize - '0' as usize);
+        app.count = Some(n.min(10_000));
+        return;
+    }
+    let repeat = app.count.take().unwrap_or(1).max(1);
     let Some(action) = keymap::lookup(&key, &app.contexts()) else {
         let text = format!(
             "{} does nothing in {} (? lists the keys).",
@@ -285,6 +297,17 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
         );
         return notify(app, &text, NoticeKind::Info);
     };
+    if repeat > 1 && app.view == View::List {
+        for _ in 1..repeat {
+            match action {
+                Action::ToggleMark => triage::toggle_mark(app),
+                Action::Down | Action::Up => {
+                    list::on_action(app, action, fx);
+                }
+                _ => break,
+            }
+        }
+    }
     if global_action(app, action, fx) {
         return;
     }

@@ -33,6 +33,9 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut UiStat
     if !app.marks.is_empty() {
         title.push_str(&format!("· {} marked ", app.marks.len()));
     }
+    if let Some(n) = app.count {
+        title.push_str(&format!("· {n}… "));
+    }
     if app.mark_anchor.is_some() {
         title.push_str("· range: V ends it ");
     }

@@ -371,20 +371,38 @@ fn the_assign_picker_filters_members_and_teams_as_you_type() {
 
 #[test]
 fn archive_until_n_events_in_a_window_is_typed() {
-    let mut app = loaded_app(80, 24, 2);
+    let mut app = loaded_app(80, 24, 3);
+    // Three keystrokes: the usual 100 is already there.
     press(&mut app, "ic");
     assert!(matches!(app.overlays.last(), Some(Overlay::Prompt { .. })));
-    update(&mut app, Msg::Paste("100 in 1h".into()));
     let (_, _, change) = sent(&update(&mut app, code(KeyCode::Enter)));
     assert_eq!(
         change,
         Change::Archive(Archive::UntilCount {
             count: 100,
+            window: None
+        })
+    );
+    press(&mut app, "jic");
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+    );
+    update(&mut app, Msg::Paste("50 in 1h".into()));
+    let (_, _, change) = sent(&update(&mut app, code(KeyCode::Enter)));
+    assert_eq!(
+        change,
+        Change::Archive(Archive::UntilCount {
+            count: 50,
             window: Some(60)
         })
     );
     // A bad count changes nothing and says why.
     press(&mut app, "jic");
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+    );
     update(&mut app, Msg::Paste("lots".into()));
     assert!(update(&mut app, code(KeyCode::Enter)).is_empty());
     assert!(notice(&app).contains("not a count"), "{}", notice(&app));
@@ -512,4 +530,35 @@ fn a_confirmed_change_rereads_the_open_error_so_its_activity_shows_it() {
         "{fx:?}"
     );
     assert_eq!(notice(&app), "Bookmarked SHOP-0.");
+}
+
+#[test]
+fn five_errors_resolved_in_the_next_release_take_four_keystrokes_and_one_request() {
+    let mut app = loaded_app(80, 24, 12);
+    let mut effects = Vec::new();
+    for c in "5 rn".chars() {
+        effects.extend(update(&mut app, key(c)));
+    }
+    let (_, ids, change) = sent(&effects);
+    assert_eq!(ids, ["100", "101", "102", "103", "104"]);
+    assert!(matches!(
+        change,
+        Change::Resolve(Resolve::NextRelease { .. })
+    ));
+    // A count moves too.
+    press(&mut app, "3j");
+    assert_eq!(app.list.selected, 5 + 3);
+}
+
+#[test]
+fn a_p_enter_assigns_the_first_teammate_not_yourself() {
+    let mut app = loaded_app(80, 24, 2);
+    let fx = press(&mut app, "a");
+    people_arrive(&mut app, &fx);
+    press(&mut app, "p");
+    let (_, _, change) = sent(&update(&mut app, code(KeyCode::Enter)));
+    assert!(
+        matches!(change, Change::Assign(Some(ref a)) if a.name == "Sam Lee"),
+        "{change:?}"
+    );
 }
