@@ -4,6 +4,9 @@
 
 mod triage;
 
+/// Most keys, members or teams errtui reads from one list.
+const MAX_LISTED: usize = 5000;
+
 use async_trait::async_trait;
 use reqwest::Method;
 use serde::Deserialize;
@@ -274,6 +277,35 @@ impl SentryBackend {
             })
             .await
             .cloned()
+    }
+
+    /// Every page of a list (Sentry reads `per_page`, GlitchTip `limit`), up to `max` items;
+    /// a cursor seen before ends the walk.
+    pub(crate) async fn all_pages<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        op: &Op,
+        max: usize,
+    ) -> Result<Vec<T>> {
+        let mut out = Vec::new();
+        let mut cursor: Option<String> = None;
+        let mut guard = PageGuard::default();
+        loop {
+            let mut q = vec![
+                ("per_page", "100".to_string()),
+                ("limit", "100".to_string()),
+            ];
+            if let Some(c) = &cursor {
+                q.push(("cursor", c.clone()));
+            }
+            let resp = self.http.get::<Vec<T>>(path, &q, op).await?;
+            out.extend(resp.body);
+            cursor = next_cursor(&resp.headers).filter(|c| guard.follow(c));
+            if cursor.is_none() || out.len() >= max {
+                out.truncate(max);
+                return Ok(out);
+            }
+        }
     }
 
     fn project_slug(&self) -> &str {
@@ -629,25 +661,8 @@ impl Backend for SentryBackend {
             "list client keys",
             format!("project `{}`", self.project_slug()),
         );
-        let mut keys = Vec::new();
-        let mut cursor: Option<String> = None;
-        let mut guard = PageGuard::default();
-        loop {
-            // Sentry reads `per_page`, GlitchTip `limit`.
-            let mut q = vec![
-                ("per_page", "100".to_string()),
-                ("limit", "100".to_string()),
-            ];
-            if let Some(c) = &cursor {
-                q.push(("cursor", c.clone()));
-            }
-            let resp = self.http.get::<Vec<Value>>(&base, &q, &op).await?;
-            keys.extend(resp.body.iter().map(decode_key));
-            cursor = next_cursor(&resp.headers).filter(|c| guard.follow(c));
-            if cursor.is_none() {
-                return Ok(keys);
-            }
-        }
+        let keys = self.all_pages::<Value>(&base, &op, MAX_LISTED).await?;
+        Ok(keys.iter().map(decode_key).collect())
     }
 
     async fn create_key(&self, name: Option<&str>) -> Result<ClientKey> {

@@ -5,8 +5,8 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use super::{SentryBackend, first_str, next_cursor, parse_time};
-use crate::backend::http::{Op, PageGuard};
+use super::{SentryBackend, first_str, parse_time};
+use crate::backend::http::Op;
 use crate::backend::{BackendError, Result};
 use crate::model::*;
 use crate::text::sanitize;
@@ -315,26 +315,14 @@ impl SentryBackend {
     }
 
     async fn org_people(&self, rest: &str, team: bool, op: &Op) -> Result<Vec<Member>> {
-        let path = self.org_path(rest)?;
-        let mut out = Vec::new();
-        let mut cursor: Option<String> = None;
-        let mut guard = PageGuard::default();
-        loop {
-            let mut q = vec![("per_page", "100".to_string())];
-            if let Some(c) = &cursor {
-                q.push(("cursor", c.clone()));
-            }
-            let resp = match self.http.get::<Vec<Value>>(&path, &q, op).await {
-                Ok(r) => r,
-                // A server without teams still has members to offer.
-                Err(BackendError::NotFound { .. }) if team => return Ok(out),
-                Err(e) => return Err(e),
-            };
-            out.extend(resp.body.iter().filter_map(|v| member(v, team)));
-            cursor = next_cursor(&resp.headers).filter(|c| guard.follow(c));
-            if cursor.is_none() || out.len() > 5000 {
-                return Ok(out);
-            }
+        match self
+            .all_pages::<Value>(&self.org_path(rest)?, op, super::MAX_LISTED)
+            .await
+        {
+            Ok(all) => Ok(all.iter().filter_map(|v| member(v, team)).collect()),
+            // A server without teams still has members to offer.
+            Err(BackendError::NotFound { .. }) if team => Ok(Vec::new()),
+            Err(e) => Err(e),
         }
     }
 
