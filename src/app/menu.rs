@@ -66,6 +66,15 @@ pub struct Menu {
     /// How the menu names them: `DEMO-3` or `5 marked errors`.
     pub what: String,
     pub selected: usize,
+    /// `w` was pressed: the change asks for a reason, posted as a comment.
+    pub reason: bool,
+}
+
+impl MenuKind {
+    /// Resolving and archiving can carry a reason.
+    pub fn takes_reason(self) -> bool {
+        matches!(self, MenuKind::Resolve | MenuKind::Archive)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,7 +111,8 @@ pub fn title(m: &Menu) -> String {
         MenuKind::Assign => "Assign",
         MenuKind::Marks => "Mark",
     };
-    format!("{verb} {}", m.what)
+    let reason = if m.reason { " · with a reason" } else { "" };
+    format!("{verb} {}{reason}", m.what)
 }
 
 /// The menu's items, as the app knows them now.
@@ -295,6 +305,12 @@ pub fn on_menu_key(app: &mut App, key: &KeyEvent) -> Option<Choice> {
         }
     };
     let selected = m.selected;
+    if key.code == KeyCode::Char('w') && kind.takes_reason() {
+        if let Some(super::overlay::Overlay::Menu(m)) = app.overlays.last_mut() {
+            m.reason = !m.reason;
+        }
+        return None;
+    }
     match key.code {
         KeyCode::Char('j') | KeyCode::Down => {
             set_menu_selected(app, (selected + 1).min(list.len().saturating_sub(1)));

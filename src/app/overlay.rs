@@ -65,6 +65,10 @@ pub enum PromptFor {
     ResolveCommit {
         ids: Vec<String>,
     },
+    /// Why `ids` were resolved or archived: posted as a comment on each.
+    Reason {
+        ids: Vec<String>,
+    },
 }
 
 impl PromptFor {
@@ -292,6 +296,7 @@ pub fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
                 }
             }
             Edit::Cancel => {
+                app.reason_for = None;
                 if let Some(Overlay::Prompt { purpose, .. }) = close(app)
                     && !purpose.is_triage()
                 {
@@ -303,6 +308,9 @@ pub fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
         Overlay::Menu(_) => {
             if let Some(choice) = super::menu::on_menu_key(app, &key) {
                 if let Some(Overlay::Menu(m)) = close(app) {
+                    if m.reason {
+                        app.reason_for = Some(m.ids.clone());
+                    }
                     super::triage::chosen(app, m.ids, choice, fx);
                 }
             } else if super::menu::closes(&key) {
@@ -312,6 +320,7 @@ pub fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
         Overlay::Pick(_) => match super::menu::on_pick_key(app, &key) {
             super::menu::Picked::Nothing => {}
             super::menu::Picked::Cancel => {
+                app.reason_for = None;
                 close(app);
             }
             super::menu::Picked::Change(change) => {

@@ -293,6 +293,8 @@ pub struct App {
     pub assign_me_after: Option<Vec<String>>,
     /// Digits typed before a key in the list: how many times to repeat it.
     pub count: Option<usize>,
+    /// A resolve or archive chosen "with a reason" (`w`): once sent, ask why.
+    pub reason_for: Option<Vec<String>>,
     pub next_req: ReqId,
     pub spinner: usize,
     /// Whether `o` may start a local browser; false over SSH or without a display.
@@ -363,6 +365,7 @@ impl App {
             undo: None,
             assign_me_after: None,
             count: None,
+            reason_for: None,
             next_req: 1,
             spinner: 0,
             local_browser: false,

@@ -42,6 +42,7 @@ fn name_of(app: &App, ids: &[String]) -> String {
 
 /// Opens a triage menu for the marked rows or the target.
 pub fn open_menu(app: &mut App, kind: MenuKind, fx: &mut Vec<Effect>) {
+    app.reason_for = None;
     let ids = targets(app);
     if ids.is_empty() {
         return notify(app, "No error selected.", NoticeKind::Info);
@@ -80,6 +81,7 @@ pub fn open_menu(app: &mut App, kind: MenuKind, fx: &mut Vec<Effect>) {
             ids,
             what,
             selected: 0,
+            reason: false,
         }),
     );
 }
@@ -218,6 +220,12 @@ pub fn prompted(app: &mut App, purpose: PromptFor, text: String, fx: &mut Vec<Ef
     }
     let change = match purpose {
         PromptFor::Comment { id } => return comment(app, id, text, fx),
+        PromptFor::Reason { ids } => {
+            for id in ids {
+                comment(app, id, text.clone(), fx);
+            }
+            return;
+        }
         PromptFor::ArchiveFor { ids } => match parse_minutes(&text) {
             Ok(m) => (ids, Change::Archive(Archive::For(m))),
             Err(e) => return notify(app, &e, NoticeKind::Error),
@@ -330,6 +338,16 @@ fn send(app: &mut App, ids: Vec<String>, change: Change, undoable: bool, fx: &mu
         &format!("{} {}…", capital(&change.describe()), name_of(app, &ids)),
         NoticeKind::Info,
     );
+    // Chosen "with a reason": ask it now, post it as a comment on each.
+    if app.reason_for.as_ref() == Some(&ids) {
+        app.reason_for = None;
+        let title = format!(
+            "Why ({} {})? Posted as a comment",
+            change.describe(),
+            name_of(app, &ids)
+        );
+        ask(app, title, PromptFor::Reason { ids: ids.clone() });
+    }
     fx.push(Effect::Update { req, ids, change });
 }
 

@@ -360,7 +360,16 @@ fn gitlab_error(issue: &Value, detailed: bool) -> Value {
             "lastReleaseShortVersion".into(),
             issue["lastRelease"]["shortVersion"].clone(),
         );
-        o.insert("gitlabIssuePath".into(), Value::Null);
+        // One error was linked to an issue in GitLab's web UI, as teams do.
+        let linked = issue["shortId"] == "DEMO-1";
+        o.insert(
+            "gitlabIssuePath".into(),
+            if linked {
+                json!(format!("/{GITLAB_PROJECT}/-/issues/7"))
+            } else {
+                Value::Null
+            },
+        );
         o.insert("integrated".into(), json!(false));
     }
     v

@@ -133,6 +133,16 @@ pub fn draw_menu(f: &mut Frame, app: &App, m: &Menu) {
         );
     }
     lines.push(Line::default());
+    if m.kind.takes_reason() {
+        lines.push(Line::from(Span::styled(
+            if m.reason {
+                "w: a reason will be asked and posted as a comment (w again: none)"
+            } else {
+                "w adds a reason, posted as a comment"
+            },
+            theme::dim(),
+        )));
+    }
     lines.push(Line::from(Span::styled(
         format!(
             "{} again takes the first · j/k Enter · Esc closes",

@@ -1042,6 +1042,21 @@ fn gitlab_issue_create_prints_the_new_issues_url() {
             .as_str()
             .is_some_and(|u| u.ends_with("/-/issues/2"))
     );
+    // An error linked to an issue in GitLab's web UI shows it.
+    let all = json_of(&gl(&["list", "--json", "--limit", "50"]));
+    let linked = all
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["short_id"] == "DEMO-1")
+        .and_then(|r| r["id"].as_str())
+        .expect("DEMO-1 listed")
+        .to_string();
+    let d = json_of(&gl(&["show", &linked, "--json"]));
+    assert_eq!(
+        d["linked_issue"],
+        format!("{url}/demo-group/demo/-/issues/7").as_str()
+    );
     // Assigning is not GitLab's: refused plainly, nothing sent.
     let o = gl(&["assign", &id, "me"]);
     assert_eq!(o.status.code(), Some(1));

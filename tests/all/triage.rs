@@ -562,3 +562,31 @@ fn a_p_enter_assigns_the_first_teammate_not_yourself() {
         "{change:?}"
     );
 }
+
+#[test]
+fn w_in_the_menu_asks_why_and_posts_it_as_a_comment_on_each() {
+    let mut app = loaded_app(80, 24, 4);
+    press(&mut app, "  ");
+    let fx = press(&mut app, "iwf");
+    let (_, ids, change) = sent(&fx);
+    assert_eq!(change, Change::Archive(Archive::Forever));
+    let Some(Overlay::Prompt { title, .. }) = app.overlays.last() else {
+        panic!("asks why")
+    };
+    assert!(title.contains("archive forever 2 errors"), "{title}");
+    update(&mut app, Msg::Paste("noise from the load test".into()));
+    let fx = update(&mut app, code(KeyCode::Enter));
+    let posted: Vec<&str> = fx
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Comment { id, text, .. } if text == "noise from the load test" => {
+                Some(id.as_str())
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(posted, ids);
+    // Without w, no question.
+    press(&mut app, "jrr");
+    assert!(app.overlays.is_empty());
+}
