@@ -431,8 +431,10 @@ pub struct Merged {
 /// Which triage actions a server has, each `None` when it has it, or why not.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TriageCaps {
-    /// Resolve in the next release, in a named release, in a commit.
+    /// Resolve in the next release or in a named release.
     pub release_resolve: Option<String>,
+    /// Resolve in a commit.
+    pub commit_resolve: Option<String>,
     /// Archive until escalating, forever, for a while, until more events or users.
     pub archive_options: Option<String>,
     pub assign: Option<String>,
@@ -461,6 +463,9 @@ impl TriageCaps {
                 "GlitchTip archives without conditions: no until-escalating, durations or counts (plain ignore works).".into(),
             ),
             bookmark: Some("GlitchTip has no bookmarks.".into()),
+            commit_resolve: Some(
+                "GlitchTip resolves in a release, not in a commit.".into(),
+            ),
             priority: Some("GlitchTip does not set priorities.".into()),
             reviewed: Some("GlitchTip has no review inbox.".into()),
             ..TriageCaps::sentry()
@@ -474,7 +479,8 @@ impl TriageCaps {
             ))
         };
         TriageCaps {
-            release_resolve: only("resolve in a release or commit"),
+            release_resolve: only("resolve in a release"),
+            commit_resolve: only("resolve in a commit"),
             archive_options: only("archive with conditions"),
             assign: only("assign errors"),
             bookmark: only("bookmark errors"),
@@ -492,6 +498,10 @@ impl TriageCaps {
             Change::Resolve(Resolve::Now) | Change::Archive(Archive::Plain) | Change::Unresolve => {
                 None
             }
+            Change::Resolve(Resolve::InCommit { .. }) => self
+                .commit_resolve
+                .clone()
+                .or_else(|| self.release_resolve.clone()),
             Change::Resolve(_) => self.release_resolve.clone(),
             Change::Archive(_) => self.archive_options.clone(),
             Change::Assign(_) => self.assign.clone(),
