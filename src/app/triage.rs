@@ -295,9 +295,22 @@ fn send(app: &mut App, ids: Vec<String>, change: Change, undoable: bool, fx: &mu
             NoticeKind::Info,
         );
     }
-    let req = app.req();
+    // One request per batch the server takes, each with its own id, so a refused batch rolls
+    // back exactly its own rows.
+    let batches: Vec<(ReqId, Vec<String>)> = ids
+        .chunks(crate::backend::sentry::BULK_MAX)
+        .map(|c| (app.req(), c.to_vec()))
+        .collect();
+    let req_of = |id: &str| {
+        batches
+            .iter()
+            .find(|(_, b)| b.iter().any(|i| i == id))
+            .map(|(r, _)| *r)
+            .unwrap_or(0)
+    };
     let mut groups: Vec<(Change, Vec<String>)> = Vec::new();
     for id in &ids {
+        let req = req_of(id);
         let Some((status, triage)) = state_of(app, id) else {
             continue;
         };
@@ -348,7 +361,13 @@ fn send(app: &mut App, ids: Vec<String>, change: Change, undoable: bool, fx: &mu
         );
         ask(app, title, PromptFor::Reason { ids: ids.clone() });
     }
-    fx.push(Effect::Update { req, ids, change });
+    for (req, batch) in batches {
+        fx.push(Effect::Update {
+            req,
+            ids: batch,
+            change: change.clone(),
+        });
+    }
 }
 
 /// The answer to a change sent for `ids`.

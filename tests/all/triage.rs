@@ -590,3 +590,41 @@ fn w_in_the_menu_asks_why_and_posts_it_as_a_comment_on_each() {
     press(&mut app, "jrr");
     assert!(app.overlays.is_empty());
 }
+
+#[test]
+fn more_than_a_hundred_marked_rows_go_in_batches_that_roll_back_on_their_own() {
+    let mut app = loaded_app(80, 24, 150);
+    press(&mut app, "*");
+    let fx = press(&mut app, "rr");
+    let batches: Vec<(u64, Vec<String>, Change)> = fx
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Update { req, ids, change } => Some((*req, ids.clone(), change.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        batches.iter().map(|b| b.1.len()).collect::<Vec<_>>(),
+        [100, 50]
+    );
+    let (first, second) = (batches[0].clone(), batches[1].clone());
+    update(
+        &mut app,
+        answered(first.0, first.1, first.2, Ok(Applied::default())),
+    );
+    update(
+        &mut app,
+        answered(second.0, second.1, second.2, Err(refused())),
+    );
+    assert!(
+        app.list.items[..100]
+            .iter()
+            .all(|e| e.status == Status::Resolved)
+    );
+    assert!(
+        app.list.items[100..]
+            .iter()
+            .all(|e| e.status == Status::Unresolved)
+    );
+    assert!(app.pending.is_empty());
+}

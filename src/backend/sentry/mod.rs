@@ -4,6 +4,7 @@
 
 mod stats;
 mod triage;
+pub use triage::BULK_MAX;
 
 use stats::Stats;
 

@@ -170,15 +170,27 @@ impl SentryBackend {
             o.remove("substatus");
         }
         let mut last = Value::Null;
-        for chunk in ids.chunks(BULK_MAX) {
+        for (done, chunk) in ids.chunks(BULK_MAX).enumerate() {
             let mut q = id_params(chunk);
             if let Some(p) = self.project_id().await? {
                 q.push(("project", p));
             }
-            let (bytes, _) = self
+            let sent = self
                 .http
                 .send_raw(Method::PUT, &path, &q, Some(&body), &op)
-                .await?;
+                .await;
+            let (bytes, _) = match sent {
+                Ok(r) => r,
+                // Earlier batches went through: say so, or the caller believes none did.
+                Err(e) if done > 0 => {
+                    return Err(BackendError::Other(format!(
+                        "the first {} of {} errors were changed, then: {e}",
+                        done * BULK_MAX,
+                        ids.len()
+                    )));
+                }
+                Err(e) => return Err(e),
+            };
             if bytes.is_empty() {
                 return Err(BackendError::NotChanged(format!(
                     "the server found none of {}",
