@@ -200,6 +200,29 @@ impl Action {
             .unwrap_or("")
     }
 
+    /// Whether the action changes something on the server (refused in read-only mode).
+    pub fn mutates(self) -> bool {
+        matches!(
+            self,
+            Resolve
+                | Ignore
+                | Unresolve
+                | Assign
+                | Bookmark
+                | MarksMenu
+                | Undo
+                | Comment
+                | Merge
+                | CreateIssue
+                | NewKey
+                | DeleteKey
+                | RotateKey
+                | ToggleActive
+                | TestKey
+                | SwitchBackend
+        )
+    }
+
     pub fn from_name(name: &str) -> Option<Action> {
         Self::ALL.iter().copied().find(|a| a.name() == name)
     }

@@ -297,6 +297,11 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
         );
         return notify(app, &text, NoticeKind::Info);
     };
+    if action.mutates()
+        && let Some(r) = app.caps.refuses_writes()
+    {
+        return notify(app, &r, NoticeKind::Error);
+    }
     if repeat > 1 && app.view == View::List {
         for _ in 1..repeat {
             match action {

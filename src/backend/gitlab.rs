@@ -66,6 +66,15 @@ impl GitlabBackend {
         self
     }
 
+    /// `with_http` for settings that can fail (headers, CA file).
+    pub fn try_with_http(
+        mut self,
+        f: impl FnOnce(Http) -> std::result::Result<Http, String>,
+    ) -> std::result::Result<Self, String> {
+        self.http = f(self.http)?;
+        Ok(self)
+    }
+
     /// The Sentry the Sentry token belongs to.
     pub fn with_sentry_url(mut self, url: &str) -> Self {
         self.sentry_url = url.trim_end_matches('/').to_string();
@@ -255,8 +264,13 @@ impl GitlabBackend {
                 host
             }
         };
-        let b = SentryBackend::new(&host, &org, Some(&project), token)?
-            .with_http(|h| h.with_allow_http(self.http.allow_http()));
+        // Read-only holds on the linked Sentry too; the GitLab proxy's headers and CA do not
+        // belong to another server.
+        let read_only = self.http.read_only().map(str::to_string);
+        let b = SentryBackend::new(&host, &org, Some(&project), token)?.with_http(|h| {
+            h.with_allow_http(self.http.allow_http())
+                .with_read_only(read_only)
+        });
         Ok(SentryLink::Ready(Box::new(b)))
     }
 
@@ -292,6 +306,7 @@ impl GitlabBackend {
                     .into(),
             ),
             triage: TriageCaps::gitlab(),
+            read_only: self.http.read_only().map(str::to_string),
         }
     }
 

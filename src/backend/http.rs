@@ -107,6 +107,10 @@ pub struct Http {
     timeout: Duration,
     deadline: Duration,
     allow_http: bool,
+    /// Why changes are refused (read-only mode): nothing but reads leaves the machine.
+    read_only: Option<String>,
+    /// Extra headers on every request (an access proxy's), to this origin only.
+    headers: Vec<(reqwest::header::HeaderName, reqwest::header::HeaderValue)>,
 }
 
 pub struct Response<T> {
@@ -186,7 +190,63 @@ impl Http {
             timeout: ATTEMPT_TIMEOUT,
             deadline: DEADLINE,
             allow_http: false,
+            read_only: None,
+            headers: Vec::new(),
         })
+    }
+
+    /// Read-only mode: every request that could change something is refused before it is sent,
+    /// with `why` (GETs, and POSTs marked as reads, still go).
+    pub fn with_read_only(mut self, why: Option<String>) -> Self {
+        self.read_only = why;
+        self
+    }
+
+    /// Extra headers on every request; a name or value HTTP cannot carry is an error.
+    pub fn with_headers(mut self, headers: &[(String, String)]) -> Result<Self> {
+        for (k, v) in headers {
+            let name =
+                reqwest::header::HeaderName::from_bytes(k.trim().as_bytes()).map_err(|_| {
+                    BackendError::Invalid(format!(
+                        "`{}` is not a valid header name",
+                        crate::text::sanitize(k)
+                    ))
+                })?;
+            let mut value = reqwest::header::HeaderValue::from_str(v.trim()).map_err(|_| {
+                BackendError::Invalid(format!(
+                    "the value of header `{name}` is not a valid header value"
+                ))
+            })?;
+            value.set_sensitive(true);
+            self.headers.push((name, value));
+        }
+        Ok(self)
+    }
+
+    /// Trusts the certificate authorities in a PEM file besides the system's.
+    pub fn with_ca_file(mut self, path: &std::path::Path) -> Result<Self> {
+        let pem = std::fs::read(path).map_err(|e| {
+            BackendError::Invalid(format!("cannot read the CA file {}: {e}", path.display()))
+        })?;
+        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+            BackendError::Invalid(format!("{} holds no PEM certificate: {e}", path.display()))
+        })?;
+        let mut b = reqwest::Client::builder()
+            .timeout(ATTEMPT_TIMEOUT)
+            .connect_timeout(CONNECT_TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("errtui/", env!("CARGO_PKG_VERSION")));
+        for c in certs {
+            b = b.add_root_certificate(c);
+        }
+        self.client = b
+            .build()
+            .map_err(|e| BackendError::Other(format!("could not set up HTTP: {e}")))?;
+        Ok(self)
+    }
+
+    pub fn read_only(&self) -> Option<&str> {
+        self.read_only.as_deref()
     }
 
     /// Shorter retry pauses, for tests.
@@ -266,6 +326,13 @@ impl Http {
         body: Option<&serde_json::Value>,
         op: &Op,
     ) -> Result<(Vec<u8>, HeaderMap)> {
+        if let Some(why) = &self.read_only
+            && method != Method::GET
+            && method != Method::HEAD
+            && !op.retry
+        {
+            return Err(BackendError::ReadOnly(why.clone()));
+        }
         check_transport(&self.base, self.allow_http)?;
         let deadline = self.deadline;
         match tokio::time::timeout(deadline, self.attempts(method, path, query, body, op)).await {
@@ -309,6 +376,9 @@ impl Http {
                     AuthStyle::Bearer => req.bearer_auth(self.token.expose()),
                     AuthStyle::PrivateToken => req.header("PRIVATE-TOKEN", self.token.expose()),
                 };
+            }
+            for (k, v) in &self.headers {
+                req = req.header(k, v);
             }
             if let Some(b) = body {
                 req = req.json(b);

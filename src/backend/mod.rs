@@ -247,6 +247,8 @@ pub enum BackendError {
     Warming,
     #[error("GitLab rejected the query: {0}")]
     GraphQl(String),
+    #[error("Read-only: {0}. Nothing was sent.")]
+    ReadOnly(String),
     #[error("{0}")]
     Other(String),
 }

@@ -67,6 +67,16 @@ pub struct Global {
     /// Write a debug log to this file [env: ERRTUI_LOG]
     #[arg(long, global = true)]
     pub log_file: Option<std::path::PathBuf>,
+    /// The config file [env: ERRTUI_CONFIG; default: the platform's config directory, e.g.
+    /// ~/.config/errtui/config.toml]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<std::path::PathBuf>,
+    /// The profile of the config file to use [env: ERRTUI_PROFILE; default: default_profile]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Refuse every change: nothing but reads leaves the machine
+    #[arg(long, global = true)]
+    pub read_only: bool,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -216,6 +226,11 @@ pub enum Command {
     Comment {
         id: String,
         text: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The profiles of the config file, and which one is in use
+    Profiles {
         #[arg(long)]
         json: bool,
     },
@@ -430,25 +445,53 @@ fn flags(g: &Global) -> Flags {
         sentry_token: g.sentry_token.clone(),
         sentry_url: g.sentry_url.clone(),
         allow_http: g.allow_http,
+        read_only: g.read_only,
+        config: g.config.clone(),
+        profile: g.profile.clone(),
     }
 }
 
-pub fn backend_from(g: &Global) -> Result<Arc<dyn Backend>, String> {
-    backend_for(config::target(&flags(g), &env)?, g.allow_http)
+/// Resolves flags, environment, profile and discovered credentials; says the config's warnings.
+pub fn resolved(g: &Global) -> Result<config::Resolved, String> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+    let r = config::resolve(&flags(g), &env, &cwd, home.as_deref())?;
+    for w in &r.warnings {
+        eprintln!("errtui: {w}");
+    }
+    Ok(r)
 }
 
-fn backend_for(target: Target, allow: bool) -> Result<Arc<dyn Backend>, String> {
-    let b: Arc<dyn Backend> = match target {
+pub fn backend_from(g: &Global) -> Result<Arc<dyn Backend>, String> {
+    let r = resolved(g)?;
+    backend_for(r, g.allow_http)
+}
+
+/// The backend for a resolved target, with the profile's HTTP options: read-only, extra
+/// headers, a CA file.
+pub fn backend_for(r: config::Resolved, allow: bool) -> Result<Arc<dyn Backend>, String> {
+    let http = |h: crate::backend::http::Http| -> Result<crate::backend::http::Http, String> {
+        let mut h = h
+            .with_allow_http(allow)
+            .with_read_only(r.read_only.clone())
+            .with_headers(&r.headers)
+            .map_err(|e| e.to_string())?;
+        if let Some(ca) = &r.ca_file {
+            h = h.with_ca_file(ca).map_err(|e| e.to_string())?;
+        }
+        Ok(h)
+    };
+    let b: Arc<dyn Backend> = match r.target.clone() {
         Target::Sentry(t) => Arc::new(
             SentryBackend::new(&t.url, &t.org, t.project.as_deref(), t.token)
                 .map_err(|e| e.to_string())?
-                .with_http(|h| h.with_allow_http(allow)),
+                .try_with_http(http)?,
         ),
         Target::Gitlab(t) => Arc::new(
             GitlabBackend::new(&t.url, &t.project, t.token, t.sentry_token)
                 .map_err(|e| e.to_string())?
                 .with_sentry_url(&t.sentry_url)
-                .with_http(|h| h.with_allow_http(allow)),
+                .try_with_http(http)?,
         ),
     };
     Ok(b)
@@ -482,7 +525,8 @@ pub async fn locate(g: &Global, input: &str, event: Option<&str>) -> Result<Loca
             g.org = Some(org.clone());
         }
     }
-    let target = config::target(&flags(&g), &env)?;
+    let r = resolved(&g)?;
+    let target = r.target.clone();
     let url = match &target {
         Target::Sentry(t) => t.url.clone(),
         Target::Gitlab(t) => t.url.clone(),
@@ -496,7 +540,7 @@ pub async fn locate(g: &Global, input: &str, event: Option<&str>) -> Result<Loca
             sanitize(&there)
         )));
     }
-    let backend = backend_for(target, g.allow_http)?;
+    let backend = backend_for(r, g.allow_http)?;
     let event = match event.or(p.event.as_deref()) {
         Some(e) => Some(EventRef::parse(e).map_err(Failure::Usage)?),
         None => None,
@@ -564,10 +608,27 @@ pub(super) fn to_json<T: serde::Serialize>(v: &T) -> Result<String, Failure> {
 
 pub async fn run(cli: Cli) -> Result<(), Failure> {
     let g = &cli.global;
+    if let Some(cmd) = &cli.command
+        && mutates(cmd)
+    {
+        read_only_guard(g)?;
+    }
     match cli.command {
-        None => Ok(crate::runtime::run(backend_from(g)?, tui_options(g)).await?),
+        None => {
+            let b = backend_from(g).map_err(|e| {
+                format!(
+                    "{e}\n\nTo start: `errtui demo` tries everything on a built-in server; or add a profile to {} (see config.example.toml; `errtui profiles` lists them); or set SENTRY_URL, SENTRY_ORG and SENTRY_AUTH_TOKEN (GITLAB_TOKEN and --project for GitLab). A ~/.sentryclirc or glab login is found by itself.",
+                    config::file::path(None, &env)
+                        .map(|(p, _)| p.display().to_string())
+                        .unwrap_or_else(|| "the config file".into())
+                )
+            })?;
+            Ok(crate::runtime::run(b, tui_options(g)).await?)
+        }
+        Some(Command::Profiles { json }) => profiles(g, json),
         Some(Command::Demo(args)) => {
             let server = start_demo(&args, 0).await?;
+            let ro = g.read_only.then(|| "--read-only is on".to_string());
             let b: Arc<dyn Backend> = match g.backend {
                 Some(BackendArg::Gitlab) => Arc::new(
                     GitlabBackend::new(
@@ -577,7 +638,8 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                         Some(Secret::new("demo", "the demo")),
                     )
                     .map_err(|e| e.to_string())?
-                    .with_sentry_url(&server.url()),
+                    .with_sentry_url(&server.url())
+                    .with_http(|h| h.with_read_only(ro.clone())),
                 ),
                 _ => Arc::new(
                     SentryBackend::new(
@@ -586,7 +648,8 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                         Some(demo::data::PROJECT),
                         Secret::new("demo", "the demo"),
                     )
-                    .map_err(|e| e.to_string())?,
+                    .map_err(|e| e.to_string())?
+                    .with_http(|h| h.with_read_only(ro.clone())),
                 ),
             };
             Ok(crate::runtime::run(b, tui_options(g)).await?)
@@ -839,4 +902,117 @@ async fn events_all(
     }
     items.truncate(limit);
     Ok(items)
+}
+
+/// `errtui profiles`: each profile's server and token source (never the token).
+fn profiles(g: &Global, json: bool) -> Result<(), Failure> {
+    let (loaded, chosen) = config::load_profile(&flags(g), &env)?;
+    let Some((path, cfg)) = loaded else {
+        let where_ = config::file::path(g.config.as_deref(), &env)
+            .map(|(p, _)| p.display().to_string())
+            .unwrap_or_else(|| "the platform config directory".into());
+        return print(&format!(
+            "No config file at {where_}. Profiles go there as [profiles.NAME] tables: see config.example.toml.\n"
+        ));
+    };
+    let rows: Vec<serde_json::Value> = cfg
+        .profiles
+        .iter()
+        .map(|(name, p)| {
+            let token = if p.token.is_some() {
+                "token (in the file)".to_string()
+            } else if let Some(v) = &p.token_env {
+                format!("token_env {v}")
+            } else if p.token_cmd.is_some() {
+                "token_cmd".to_string()
+            } else {
+                "environment or discovered".to_string()
+            };
+            serde_json::json!({
+                "name": name,
+                "backend": match p.backend { Some(config::file::BackendName::Gitlab) => "gitlab", _ => "sentry" },
+                "url": p.url,
+                "org": p.org,
+                "project": p.project,
+                "token_source": token,
+                "read_only": p.read_only,
+                "default": cfg.default_profile.as_deref() == Some(name.as_str()),
+                "selected": chosen.as_deref() == Some(name.as_str()),
+            })
+        })
+        .collect();
+    if json {
+        return print(&to_json(&rows)?);
+    }
+    let mut out = format!("{}\n", path.display());
+    for r in &rows {
+        let s = |k: &str| r[k].as_str().map(sanitize).unwrap_or_default();
+        let mark = if r["selected"] == true { "*" } else { " " };
+        let place = [s("org"), s("project")]
+            .into_iter()
+            .filter(|x| !x.is_empty())
+            .collect::<Vec<_>>()
+            .join("/");
+        out.push_str(&format!(
+            "{mark} {:<16} {:<7} {:<32} {:<24} {}{}\n",
+            s("name"),
+            s("backend"),
+            s("url"),
+            place,
+            s("token_source"),
+            if r["read_only"] == true {
+                "  read-only"
+            } else {
+                ""
+            }
+        ));
+    }
+    if cfg.profiles.is_empty() {
+        out.push_str("  (no profiles: add [profiles.NAME] tables)\n");
+    }
+    print(&out)
+}
+
+/// Commands that change something on a server (or send a test event).
+fn mutates(cmd: &Command) -> bool {
+    match cmd {
+        Command::Resolve { .. }
+        | Command::Ignore { .. }
+        | Command::Unresolve { .. }
+        | Command::Assign { .. }
+        | Command::Bookmark { .. }
+        | Command::Merge { .. }
+        | Command::Comment { .. }
+        | Command::Issue { .. } => true,
+        Command::Settings { action, .. } => {
+            matches!(
+                action,
+                Some(SettingsAction::Enable | SettingsAction::Disable)
+            )
+        }
+        Command::Keys { action, .. } => !matches!(action, None | Some(KeysAction::List)),
+        _ => false,
+    }
+}
+
+/// Read-only mode (`--read-only`, or `read_only = true` in the profile): one message, and
+/// nothing sent.
+fn read_only_guard(g: &Global) -> Result<(), Failure> {
+    let why = if g.read_only {
+        Some("--read-only is on".to_string())
+    } else {
+        let (loaded, name) = config::load_profile(&flags(g), &env)?;
+        match (loaded, name) {
+            (Some((_, cfg)), Some(n)) if cfg.profiles.get(&n).is_some_and(|p| p.read_only) => {
+                Some(format!("profile `{n}` is read-only"))
+            }
+            _ => None,
+        }
+    };
+    match why {
+        Some(w) => Err(Failure::Fail(format!(
+            "Read-only ({w}): errtui changes nothing here. Use another profile, or drop --read-only."
+        ))),
+        None => Ok(()),
+    }
 }

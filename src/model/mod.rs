@@ -552,6 +552,8 @@ pub struct Capabilities {
     pub tag_note: Option<String>,
     /// Which triage actions the server has.
     pub triage: TriageCaps,
+    /// Read-only mode: why every change is refused.
+    pub read_only: Option<String>,
 }
 
 impl Capabilities {
@@ -573,6 +575,7 @@ impl Capabilities {
             event_ends: true,
             tag_note: None,
             triage: TriageCaps::sentry(),
+            read_only: None,
         }
     }
 
@@ -620,8 +623,18 @@ impl Capabilities {
         }
     }
 
+    /// Read-only mode's one message, for every change.
+    pub fn refuses_writes(&self) -> Option<String> {
+        self.read_only
+            .as_ref()
+            .map(|why| format!("Read-only ({why}): errtui changes nothing here."))
+    }
+
     /// Why `change` cannot be made here, if it cannot.
     pub fn refuses_change(&self, change: &Change) -> Option<String> {
+        if let Some(r) = self.refuses_writes() {
+            return Some(r);
+        }
         if change.status().is_some()
             && let Some(r) = &self.set_status
         {

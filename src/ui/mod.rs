@@ -99,6 +99,9 @@ pub fn draw(f: &mut Frame, app: &App, ui: &mut UiState) {
 fn draw_header(f: &mut Frame, app: &App, area: Rect) {
     // Most important first: narrow terminals cut from the right.
     let mut spans = vec![Span::styled(" errtui ", theme::key())];
+    if app.caps.read_only.is_some() {
+        spans.push(Span::styled("READ-ONLY ", theme::error()));
+    }
     if app.loading() {
         spans.push(Span::styled(
             format!("{} loading ", SPINNER[app.spinner % SPINNER.len()]),

@@ -98,6 +98,15 @@ impl SentryBackend {
         self
     }
 
+    /// `with_http` for settings that can fail (headers, CA file).
+    pub fn try_with_http(
+        mut self,
+        f: impl FnOnce(Http) -> std::result::Result<Http, String>,
+    ) -> std::result::Result<Self, String> {
+        self.http = f(self.http)?;
+        Ok(self)
+    }
+
     /// Skips detection: the caller knows the server.
     pub fn with_flavor(self, flavor: Flavor) -> Self {
         let _ = self.flavor.set(flavor);
@@ -439,15 +448,21 @@ pub fn default_key_name(today: chrono::NaiveDate) -> String {
 #[async_trait]
 impl Backend for SentryBackend {
     fn capabilities(&self) -> Capabilities {
-        self.flavor
+        let mut caps = self
+            .flavor
             .get()
             .map(Flavor::capabilities)
-            .unwrap_or_else(|| Capabilities::full("Sentry"))
+            .unwrap_or_else(|| Capabilities::full("Sentry"));
+        caps.read_only = self.http.read_only().map(str::to_string);
+        caps
     }
 
     async fn probe(&self) -> Capabilities {
         match self.flavor().await {
-            Ok(f) => f.capabilities(),
+            Ok(f) => Capabilities {
+                read_only: self.http.read_only().map(str::to_string),
+                ..f.capabilities()
+            },
             Err(_) => self.capabilities(),
         }
     }

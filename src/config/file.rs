@@ -1,0 +1,240 @@
+//! `config.toml`: profiles for every server, each with a token source, read-only, extra headers
+//! and a CA file. Errors name the file, the line and the fix; unknown keys are errors.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::BackendKind;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// The profile used when neither `--profile` nor `ERRTUI_PROFILE` names one.
+    pub default_profile: Option<String>,
+    #[serde(default)]
+    pub profiles: BTreeMap<String, Profile>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BackendName {
+    Sentry,
+    Gitlab,
+}
+
+impl From<BackendName> for BackendKind {
+    fn from(b: BackendName) -> Self {
+        match b {
+            BackendName::Sentry => BackendKind::Sentry,
+            BackendName::Gitlab => BackendKind::Gitlab,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub backend: Option<BackendName>,
+    /// The server: Sentry's (`https://sentry.io`, `https://de.sentry.io`, self-hosted, GlitchTip)
+    /// or GitLab's.
+    pub url: Option<String>,
+    /// Sentry or GlitchTip organization slug.
+    pub org: Option<String>,
+    /// Sentry project slug or id; GitLab project path or id.
+    pub project: Option<String>,
+    /// The token itself (the file must then be readable by you alone).
+    pub token: Option<String>,
+    /// The environment variable that holds the token.
+    pub token_env: Option<String>,
+    /// A command that prints the token (`pass show sentry`), run once.
+    pub token_cmd: Option<String>,
+    /// GitLab: the Sentry its error tracking uses, for status changes.
+    pub sentry_url: Option<String>,
+    pub sentry_token: Option<String>,
+    pub sentry_token_env: Option<String>,
+    pub sentry_token_cmd: Option<String>,
+    /// Refuse every change.
+    #[serde(default)]
+    pub read_only: bool,
+    /// Extra headers on every request (servers behind an access proxy).
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// A PEM file of certificate authorities to trust besides the system's.
+    pub ca_file: Option<PathBuf>,
+}
+
+/// Where the config file is: `--config`, then `ERRTUI_CONFIG`, then the platform's config
+/// directory (`$XDG_CONFIG_HOME/errtui/config.toml` on Linux). `explicit` says whether the
+/// user named it (then it must exist).
+pub fn path(flag: Option<&Path>, env: &dyn super::Lookup) -> Option<(PathBuf, bool)> {
+    if let Some(p) = flag {
+        return Some((p.to_path_buf(), true));
+    }
+    if let Some(p) = env.get("ERRTUI_CONFIG").filter(|p| !p.trim().is_empty()) {
+        return Some((PathBuf::from(p), true));
+    }
+    directories::ProjectDirs::from("", "", "errtui")
+        .map(|d| (d.config_dir().join("config.toml"), false))
+}
+
+/// Reads the config file: `None` when there is none at the default place.
+pub fn load(path: &Path, explicit: bool) -> Result<Option<ConfigFile>, String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => return Ok(None),
+        Err(e) => {
+            return Err(format!(
+                "{}: cannot read the config file: {e}. Fix the path given with --config or ERRTUI_CONFIG.",
+                path.display()
+            ));
+        }
+    };
+    parse(&text, path).map(Some)
+}
+
+/// Parses a config file's text; errors name the file and the line.
+pub fn parse(text: &str, path: &Path) -> Result<ConfigFile, String> {
+    let cfg: ConfigFile = toml::from_str(text).map_err(|e| {
+        let start = e.span().map(|s| s.start).unwrap_or(0).min(text.len());
+        let line = text[..start].matches('\n').count() + 1;
+        format!(
+            "{}:{line}: {} See config.example.toml for every option.",
+            path.display(),
+            e.message().trim_end_matches('.')
+        )
+    })?;
+    for (name, p) in &cfg.profiles {
+        let sources = [&p.token, &p.token_env, &p.token_cmd]
+            .iter()
+            .filter(|s| s.is_some())
+            .count();
+        if sources > 1 {
+            return Err(format!(
+                "{}: profile `{name}` has more than one of token, token_env and token_cmd: keep one.",
+                path.display()
+            ));
+        }
+        if let Some(u) = &p.url
+            && !(u.starts_with("https://") || u.starts_with("http://"))
+        {
+            return Err(format!(
+                "{}: profile `{name}`: url `{u}` must start with https:// (or http:// for this machine).",
+                path.display()
+            ));
+        }
+    }
+    if let Some(d) = &cfg.default_profile
+        && !cfg.profiles.contains_key(d)
+    {
+        return Err(format!(
+            "{}: default_profile `{d}` is not a profile: add [profiles.{d}] or pick one of {}.",
+            path.display(),
+            names(&cfg)
+        ));
+    }
+    Ok(cfg)
+}
+
+pub fn names(cfg: &ConfigFile) -> String {
+    if cfg.profiles.is_empty() {
+        return "(none defined)".into();
+    }
+    cfg.profiles
+        .keys()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Warns when a file holding a token can be read by others.
+pub fn permission_warning(path: &Path, cfg: &ConfigFile) -> Option<String> {
+    let holds_token = cfg
+        .profiles
+        .values()
+        .any(|p| p.token.is_some() || p.sentry_token.is_some());
+    if !holds_token {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).ok()?.permissions().mode();
+        if mode & 0o077 != 0 {
+            return Some(format!(
+                "warning: {} holds a token and is readable by others (mode {:o}): run chmod 600 {}, or use token_env or token_cmd.",
+                path.display(),
+                mode & 0o777,
+                path.display()
+            ));
+        }
+    }
+    None
+}
+
+/// A profile's token: from `token`, `token_env` or `token_cmd`, with where it came from.
+pub fn token(
+    name: &str,
+    value: &Option<String>,
+    var: &Option<String>,
+    cmd: &Option<String>,
+    env: &dyn super::Lookup,
+) -> Result<Option<(String, String)>, String> {
+    if let Some(t) = value.as_ref().filter(|t| !t.trim().is_empty()) {
+        return Ok(Some((
+            t.trim().to_string(),
+            format!("profile `{name}` (token in the config file)"),
+        )));
+    }
+    if let Some(v) = var {
+        return match env.get(v).filter(|t| !t.trim().is_empty()) {
+            Some(t) => Ok(Some((
+                t.trim().to_string(),
+                format!("{v} (profile `{name}`)"),
+            ))),
+            None => Err(format!(
+                "profile `{name}` takes its token from the environment variable {v}, which is not set."
+            )),
+        };
+    }
+    if let Some(c) = cmd {
+        return run_token_cmd(name, c).map(|t| Some((t, format!("token_cmd of profile `{name}`"))));
+    }
+    Ok(None)
+}
+
+/// Runs `cmd` with the shell once; its trimmed output is the token.
+fn run_token_cmd(name: &str, cmd: &str) -> Result<String, String> {
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| format!("token_cmd of profile `{name}` could not start: {e}"))?;
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        let first = crate::text::sanitize(err.lines().next().unwrap_or("").trim());
+        return Err(format!(
+            "token_cmd of profile `{name}` failed ({}){}: fix the command in the config file, or run it yourself to see why.",
+            out.status,
+            if first.is_empty() {
+                String::new()
+            } else {
+                format!(": {first}")
+            }
+        ));
+    }
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    if token.is_empty() || token.contains(char::is_whitespace) {
+        return Err(format!(
+            "token_cmd of profile `{name}` printed {}: it must print the token alone.",
+            if token.is_empty() {
+                "nothing"
+            } else {
+                "more than one word"
+            }
+        ));
+    }
+    Ok(token)
+}
