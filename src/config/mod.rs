@@ -229,17 +229,11 @@ impl Lookup for Layers<'_> {
     }
 }
 
+/// A config file read, and where from.
+pub type Loaded = Option<(std::path::PathBuf, file::ConfigFile)>;
+
 /// The config file and the profile it names, if any.
-pub fn load_profile(
-    flags: &Flags,
-    env: &dyn Lookup,
-) -> Result<
-    (
-        Option<(std::path::PathBuf, file::ConfigFile)>,
-        Option<String>,
-    ),
-    String,
-> {
+pub fn load_profile(flags: &Flags, env: &dyn Lookup) -> Result<(Loaded, Option<String>), String> {
     let loaded = match file::path(flags.config.as_deref(), env) {
         Some((path, explicit)) => file::load(&path, explicit)?.map(|c| (path, c)),
         None => None,
