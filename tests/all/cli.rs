@@ -36,9 +36,20 @@ pub fn demo_url() -> &'static str {
     URL.get_or_init(|| spawn_demo(1200))
 }
 
+/// An empty directory: HOME, the config directory and the working directory of each run, so
+/// no file of the machine running the tests (a ~/.sentryclirc, a config.toml) takes part.
+pub fn empty_home() -> &'static std::path::Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().expect("dir")).path()
+}
+
 fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
+    run_in(args, env, empty_home())
+}
+
+pub fn run_in(args: &[&str], env: &[(&str, &str)], cwd: &std::path::Path) -> Output {
     let mut c = Command::new(BIN);
-    c.args(args);
+    c.args(args).current_dir(cwd);
     for k in [
         "SENTRY_URL",
         "SENTRY_ORG",
@@ -46,10 +57,15 @@ fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
         "SENTRY_AUTH_TOKEN",
         "GITLAB_TOKEN",
         "GITLAB_HOST",
+        "GITLAB_PROJECT",
         "ERRTUI_LOG",
+        "ERRTUI_CONFIG",
+        "ERRTUI_PROFILE",
     ] {
         c.env_remove(k);
     }
+    c.env("HOME", empty_home())
+        .env("XDG_CONFIG_HOME", empty_home().join(".config"));
     for (k, v) in env {
         c.env(k, v);
     }
@@ -305,7 +321,7 @@ fn demo_server_answers(flavor: &str) {
 }
 
 /// A fresh demo server, for tests that change its settings or keys.
-fn own_demo_server() -> String {
+pub fn own_demo_server() -> String {
     spawn_demo(0)
 }
 

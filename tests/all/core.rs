@@ -380,7 +380,7 @@ fn opening_another_error_starts_its_detail_at_the_top() {
     assert_eq!(app.detail_scroll, 0);
 }
 
-fn render_text(app: &errtui::app::App) -> String {
+pub fn render_text(app: &errtui::app::App) -> String {
     let mut t = Terminal::new(TestBackend::new(app.width, app.height)).expect("terminal");
     t.draw(|f| errtui::ui::draw(f, app, &mut errtui::ui::UiState::default()))
         .expect("draw");

@@ -2,6 +2,7 @@
 
 mod cli;
 mod common;
+mod config;
 mod core;
 mod demo_server;
 mod gitlab_backend;

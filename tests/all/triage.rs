@@ -628,3 +628,26 @@ fn more_than_a_hundred_marked_rows_go_in_batches_that_roll_back_on_their_own() {
     );
     assert!(app.pending.is_empty());
 }
+
+#[test]
+fn read_only_refuses_every_change_key_and_says_so_in_the_header() {
+    let mut app = loaded_app(80, 24, 3);
+    app.caps.read_only = Some("profile `prod` is read-only".into());
+    for keys in ["r", "i", "u", "a", "b", "m", "c", "U"] {
+        let fx = press(&mut app, keys);
+        assert!(no_change(&fx) && app.overlays.is_empty(), "{keys}");
+        assert!(
+            notice(&app).starts_with("Read-only (profile `prod` is read-only)"),
+            "{keys}: {}",
+            notice(&app)
+        );
+    }
+    assert_eq!(app.list.items[0].status, Status::Unresolved);
+    assert!(
+        crate::core::render_text(&app)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .contains("READ-ONLY")
+    );
+}

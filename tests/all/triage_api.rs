@@ -326,3 +326,42 @@ async fn members_teams_and_me_fill_the_assign_picker() {
     assert_eq!(m[1].assignee.wire(), "team:10");
     assert_eq!(b.whoami().await.expect("me").id, "1");
 }
+
+#[tokio::test]
+async fn read_only_lets_reads_through_and_sends_no_change_at_all() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/0/organizations/acme/issues/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    let b = backend(&server, Flavor::Sentry)
+        .with_http(|h| h.with_read_only(Some("profile `prod` is read-only".into())));
+    assert!(b.capabilities().read_only.is_some(), "the app is told");
+    b.list(&ListQuery::default(), None, 10)
+        .await
+        .expect("reads go");
+    for e in [
+        b.update(&ids(&["1"]), &Change::Resolve(Resolve::Now))
+            .await
+            .expect_err("update"),
+        b.merge(&ids(&["1", "2"])).await.expect_err("merge"),
+        b.comment("1", "x").await.expect_err("comment"),
+        b.set_status("1", &Status::Resolved)
+            .await
+            .expect_err("status"),
+    ] {
+        assert!(
+            e.to_string().contains("read-only") || e.to_string().contains("Read-only"),
+            "{e}"
+        );
+    }
+    let reqs = server.received_requests().await.expect("requests");
+    assert!(
+        reqs.iter().all(|r| r.method.as_str() == "GET"),
+        "a change left the machine: {:?}",
+        reqs.iter()
+            .map(|r| r.method.to_string())
+            .collect::<Vec<_>>()
+    );
+}
