@@ -245,6 +245,11 @@ impl Http {
         Ok(self)
     }
 
+    /// Where the token came from (never the token).
+    pub fn token_source(&self) -> String {
+        self.token.source.clone()
+    }
+
     pub fn read_only(&self) -> Option<&str> {
         self.read_only.as_deref()
     }

@@ -117,6 +117,12 @@ pub trait Backend: Send + Sync {
         Err(self.refusal(|t| &t.create_issue, "creating issues"))
     }
 
+    /// `errtui doctor`: reach the server, its flavour and version, the token and its scopes,
+    /// the organization and project, and (GitLab) error tracking itself.
+    async fn checks(&self) -> Vec<crate::model::Check> {
+        Vec::new()
+    }
+
     /// What the backend can do once it has asked the server (e.g. whether status changes can
     /// go through Sentry). Defaults to what it knew from the start.
     async fn probe(&self) -> Capabilities {

@@ -229,6 +229,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Check the setup step by step (config, profile, token, server, scopes, organization,
+    /// project; on GitLab error tracking itself), with the fix for what fails
+    Doctor {
+        #[arg(long)]
+        json: bool,
+    },
     /// The profiles of the config file, and which one is in use
     Profiles {
         #[arg(long)]
@@ -626,6 +632,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             Ok(crate::runtime::run(b, tui_options(g)).await?)
         }
         Some(Command::Profiles { json }) => profiles(g, json),
+        Some(Command::Doctor { json }) => doctor(g, json).await,
         Some(Command::Demo(args)) => {
             let server = start_demo(&args, 0).await?;
             let ro = g.read_only.then(|| "--read-only is on".to_string());
@@ -1014,5 +1021,126 @@ fn read_only_guard(g: &Global) -> Result<(), Failure> {
             "Read-only ({w}): errtui changes nothing here. Use another profile, or drop --read-only."
         ))),
         None => Ok(()),
+    }
+}
+
+/// `errtui doctor`: one line per check, the fix under what fails; exit 0 only when nothing
+/// fails.
+async fn doctor(g: &Global, json: bool) -> Result<(), Failure> {
+    use crate::model::{Check, CheckStatus};
+    let mut checks = Vec::new();
+    let f = flags(g);
+    // The config file.
+    let path = config::file::path(f.config.as_deref(), &env);
+    let loaded = config::load_profile(&f, &env);
+    match (&path, &loaded) {
+        (_, Err(e)) if e.contains("config") || e.contains(".toml") => {
+            checks.push(Check::fail(
+                "config",
+                e.clone(),
+                "Fix the file (config.example.toml documents every option).",
+            ));
+        }
+        (Some((p, _)), Ok((Some((_, cfg)), _))) => checks.push(Check::ok(
+            "config",
+            format!("{} ({} profiles)", p.display(), cfg.profiles.len()),
+        )),
+        (Some((p, _)), Ok((None, _))) => checks.push(Check::ok(
+            "config",
+            format!(
+                "none at {} (optional: flags, the environment and discovered credentials are used)",
+                p.display()
+            ),
+        )),
+        _ => checks.push(Check::ok("config", "none (optional)")),
+    }
+    // The profile.
+    match &loaded {
+        Ok((_, Some(n))) => checks.push(Check::ok("profile", format!("`{n}`"))),
+        Ok((_, None)) => checks.push(Check::ok(
+            "profile",
+            "none: flags, the environment and discovered credentials",
+        )),
+        Err(e) => checks.push(Check::fail(
+            "profile",
+            e.clone(),
+            "Pick a profile that exists (`errtui profiles` lists them).",
+        )),
+    }
+    // Where the server and token come from.
+    let resolved = if checks.iter().any(|c| c.status == CheckStatus::Fail) {
+        None
+    } else {
+        match resolved(g) {
+            Ok(r) => {
+                let (server, token) = match &r.target {
+                    Target::Sentry(t) => (
+                        format!("Sentry-style server {} · org `{}`", t.url, t.org),
+                        t.token.source.clone(),
+                    ),
+                    Target::Gitlab(t) => (
+                        format!("GitLab {} · project `{}`", t.url, t.project),
+                        t.token.source.clone(),
+                    ),
+                };
+                checks.push(Check::ok("settings", sanitize(&server)));
+                checks.push(Check::ok(
+                    "token found",
+                    format!("from {}", sanitize(&token)),
+                ));
+                if let Some(why) = &r.read_only {
+                    checks.push(Check::ok("read-only", sanitize(why)));
+                }
+                Some(r)
+            }
+            Err(e) => {
+                checks.push(Check::fail(
+                    "token found",
+                    e,
+                    "Give a token: token_env or token_cmd in the profile, the environment variable named above, a ~/.sentryclirc, or glab's login.",
+                ));
+                None
+            }
+        }
+    };
+    match resolved {
+        Some(r) => match backend_for(r, g.allow_http) {
+            Ok(b) => checks.extend(b.checks().await),
+            Err(e) => checks.push(Check::fail(
+                "server",
+                e,
+                "Fix the profile's headers or ca_file.",
+            )),
+        },
+        None => checks.push(Check::skip("server")),
+    }
+    let failed = checks
+        .iter()
+        .filter(|c| c.status == CheckStatus::Fail)
+        .count();
+    if json {
+        print(&to_json(&checks)?)?;
+    } else {
+        let mut out = String::new();
+        for c in &checks {
+            let mark = match c.status {
+                CheckStatus::Ok => "✓",
+                CheckStatus::Warn => "!",
+                CheckStatus::Fail => "✗",
+                CheckStatus::Skip => "-",
+            };
+            out.push_str(&format!("{mark} {:<15} {}\n", c.name, sanitize(&c.detail)));
+            if let Some(fix) = &c.fix
+                && c.status != CheckStatus::Ok
+            {
+                out.push_str(&format!("  {:<15} fix: {}\n", "", sanitize(fix)));
+            }
+        }
+        print(&out)?;
+    }
+    if failed > 0 {
+        Err(Failure::Fail(format!("{failed} check(s) failed")))
+    } else {
+        Ok(())
     }
 }

@@ -72,6 +72,20 @@ pub fn routes() -> Router<AppState> {
         .route("/api/graphql", post(graphql))
         .route("/api/v4/projects/{id}", get(project))
         .route(
+            "/api/v4/version",
+            get(|| async { Json(json!({"version": "17.6.0-demo", "revision": "demo"})) }),
+        )
+        .route(
+            "/api/v4/user",
+            get(|| async { Json(json!({"id": 1, "username": "dana", "name": "Dana Demo"})) }),
+        )
+        .route(
+            "/api/v4/personal_access_tokens/self",
+            get(|| async {
+                Json(json!({"id": 1, "name": "errtui", "scopes": ["api"], "active": true}))
+            }),
+        )
+        .route(
             "/api/v4/projects/{id}/error_tracking/settings",
             get(settings).patch(patch_settings).put(put_settings),
         )
@@ -133,7 +147,7 @@ async fn project(Path(id): Path<String>) -> Response {
     if !ours(&id) {
         return not_found("Project");
     }
-    Json(json!({"id": 42, "path_with_namespace": GITLAB_PROJECT, "name": "demo"})).into_response()
+    Json(json!({"id": 42, "path_with_namespace": GITLAB_PROJECT, "name": "demo", "monitor_access_level": "enabled"})).into_response()
 }
 
 fn settings_json(s: &AppState, g: &GitlabDemo) -> Value {

@@ -18,6 +18,7 @@ use super::{AppState, glitchtip, lock, triage};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/0/", get(index))
+        .route("/api/0/organizations/{org}/", get(organization))
         .route("/api/0/organizations/{org}/projects/", get(projects))
         .route(
             "/api/0/organizations/{org}/issues/",
@@ -917,4 +918,11 @@ async fn releases(State(s): State<AppState>) -> Response {
         })
         .collect();
     Json(out).into_response()
+}
+
+async fn organization(Path(org): Path<String>) -> Response {
+    if org != ORG {
+        return not_found();
+    }
+    Json(json!({"id": "1", "slug": ORG, "name": "Demo"})).into_response()
 }

@@ -3,7 +3,9 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+mod check;
 mod triage;
+pub use check::*;
 pub use triage::*;
 
 pub type Timestamp = DateTime<Utc>;

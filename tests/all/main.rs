@@ -5,6 +5,7 @@ mod common;
 mod config;
 mod core;
 mod demo_server;
+mod doctor;
 mod gitlab_backend;
 mod glitchtip;
 mod hostile;

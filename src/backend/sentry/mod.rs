@@ -2,6 +2,7 @@
 //! GlitchTip speaks the same API with differences (routes, sorts, keys); the backend finds out
 //! which server it talks to once, and each difference hangs off that [`Flavor`].
 
+mod doctor;
 mod stats;
 mod triage;
 pub use triage::BULK_MAX;
@@ -742,6 +743,10 @@ impl Backend for SentryBackend {
             )));
         }
         Ok(key)
+    }
+
+    async fn checks(&self) -> Vec<Check> {
+        self.doctor_checks().await
     }
 
     async fn update(&self, ids: &[String], change: &Change) -> Result<Applied> {
