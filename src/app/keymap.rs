@@ -2,8 +2,20 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
+/// The actions, listed once: the enum and `Action::ALL` come from this list.
+macro_rules! actions {
+    ($($a:ident),* $(,)?) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Action {
+            $($a),*
+        }
+        impl Action {
+            pub const ALL: &'static [Action] = &[$(Action::$a),*];
+        }
+    };
+}
+
+actions! {
     Up,
     Down,
     Top,
@@ -32,6 +44,8 @@ pub enum Action {
     CreateIssue,
     OpenIssue,
     AssignedToMe,
+    PickProfile,
+    NextProfile,
     Refresh,
     OpenLink,
     CopyLink,
@@ -69,58 +83,6 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: &'static [Action] = &[
-        Up,
-        Down,
-        Top,
-        Bottom,
-        PageUp,
-        PageDown,
-        Open,
-        Back,
-        NextPane,
-        Search,
-        CycleFilter,
-        CycleSort,
-        Resolve,
-        Ignore,
-        Unresolve,
-        Refresh,
-        OpenLink,
-        CopyLink,
-        ToggleLibrary,
-        ToggleOrder,
-        OpenKeys,
-        OpenSettings,
-        NewKey,
-        DeleteKey,
-        RotateKey,
-        ToggleActive,
-        TestKey,
-        CopyDsn,
-        SwitchBackend,
-        PrevEvent,
-        NextEvent,
-        OldestEvent,
-        LatestEvent,
-        RecommendedEvent,
-        OpenEvents,
-        OpenTags,
-        NextSection,
-        PrevSection,
-        Fold,
-        Reveal,
-        CrumbData,
-        CopyFrame,
-        CopyEventId,
-        CopySummary,
-        Zoom,
-        TogglePreview,
-        Messages,
-        Help,
-        Quit,
-    ];
-
     /// A stable snake_case name, for user keymaps and a command palette.
     pub fn name(self) -> &'static str {
         match self {
@@ -152,6 +114,8 @@ impl Action {
             CreateIssue => "create_gitlab_issue",
             OpenIssue => "open_gitlab_issue",
             AssignedToMe => "filter_assigned_to_me",
+            PickProfile => "pick_profile",
+            NextProfile => "next_profile",
 
             Refresh => "refresh",
             OpenLink => "open_link",
@@ -326,6 +290,8 @@ pub const BINDINGS: &[Binding] = &[
     Binding { keys: &[k('N')], label: "N", action: CreateIssue, ctx: &[List, Error], desc: "create a GitLab issue from the error", hint: "" },
     Binding { keys: &[k('L')], label: "L", action: OpenIssue, ctx: &[Error], desc: "open the linked GitLab issue", hint: "" },
     Binding { keys: &[k('A')], label: "A", action: AssignedToMe, ctx: &[List], desc: "show only errors assigned to me (again: all)", hint: "" },
+    Binding { keys: &[k('C')], label: "C", action: PickProfile, ctx: &[List, Error], desc: "switch profile (server, project, token) from a picker", hint: "" },
+    Binding { keys: &[k('>')], label: ">", action: NextProfile, ctx: &[List, Error], desc: "switch to the next profile", hint: "" },
     Binding { keys: &[ctrl('r'), code(KeyCode::F(5))], label: "Ctrl-r/F5", action: Refresh, ctx: &[Everywhere], desc: "refresh", hint: "" },
     Binding { keys: &[k('o')], label: "o", action: OpenLink, ctx: &[List, Error], desc: "open link (shown over SSH)", hint: "" },
     Binding { keys: &[k('y')], label: "y", action: CopyLink, ctx: &[List, Error], desc: "copy link (OSC 52)", hint: "" },

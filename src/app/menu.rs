@@ -81,6 +81,7 @@ impl MenuKind {
 pub enum PickKind {
     Release,
     Person,
+    Profile,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -95,13 +96,21 @@ pub struct Pick {
 pub struct PickOption {
     pub label: String,
     pub detail: String,
-    pub change: Change,
+    pub choice: PickChoice,
+}
+
+/// What picking an option does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PickChoice {
+    Change(Change),
+    /// Switch to this profile of the config file.
+    Profile(String),
 }
 
 pub enum Picked {
     Nothing,
     Cancel,
-    Change(Change),
+    Chosen(PickChoice),
 }
 
 pub fn title(m: &Menu) -> String {
@@ -367,7 +376,7 @@ pub fn pick_options(app: &App, p: &Pick) -> Vec<PickOption> {
         .and_then(|p| p.me.as_ref())
         .map(|m| m.wire());
     options.sort_by_key(|o| {
-        let mine = matches!(&o.change, Change::Assign(Some(a)) if Some(a.wire()) == me);
+        let mine = matches!(&o.choice, PickChoice::Change(Change::Assign(Some(a))) if Some(a.wire()) == me);
         (!o.label.to_lowercase().contains(&needle), mine)
     });
     options
@@ -387,7 +396,21 @@ fn all_options(app: &App, p: &Pick, f: &str) -> Vec<PickOption> {
                     .date
                     .map(|d| d.format("%Y-%m-%d").to_string())
                     .unwrap_or_default(),
-                change: Change::Resolve(Resolve::InRelease(r.version.clone())),
+                choice: PickChoice::Change(Change::Resolve(Resolve::InRelease(r.version.clone()))),
+            })
+            .collect(),
+        PickKind::Profile => app
+            .profiles
+            .iter()
+            .filter(|n| fuzzy(f, n))
+            .map(|n| PickOption {
+                label: crate::text::sanitize(n),
+                detail: if app.profile.as_deref() == Some(n.as_str()) {
+                    "in use".into()
+                } else {
+                    String::new()
+                },
+                choice: PickChoice::Profile(n.clone()),
             })
             .collect(),
         PickKind::Person => app
@@ -399,7 +422,7 @@ fn all_options(app: &App, p: &Pick, f: &str) -> Vec<PickOption> {
             .map(|m| PickOption {
                 label: crate::text::sanitize(&m.assignee.label()),
                 detail: crate::text::sanitize(m.assignee.email.as_deref().unwrap_or(&m.also)),
-                change: Change::Assign(Some(m.assignee.clone())),
+                choice: PickChoice::Change(Change::Assign(Some(m.assignee.clone()))),
             })
             .collect(),
     }
@@ -428,11 +451,12 @@ pub fn on_pick_key(app: &mut App, key: &KeyEvent) -> Picked {
     }
     if key.code == KeyCode::Enter {
         return match options.into_iter().nth(selected) {
-            Some(o) => Picked::Change(o.change),
+            Some(o) => Picked::Chosen(o.choice),
             None => {
                 let waiting = match p.kind {
                     PickKind::Release => app.releases.data.is_none(),
                     PickKind::Person => app.people.data.is_none(),
+                    PickKind::Profile => false,
                 };
                 let text = if waiting {
                     "Still loading: pick again in a moment."

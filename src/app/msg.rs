@@ -249,6 +249,9 @@ pub enum Effect {
         title: String,
         description: String,
     },
+    /// Start over on another profile of the config file: its server, its token, nothing of the
+    /// one before (the runtime runs it).
+    SwitchProfile(String),
     CreateKey {
         req: ReqId,
         name: Option<String>,

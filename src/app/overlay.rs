@@ -323,10 +323,14 @@ pub fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
                 app.reason_for = None;
                 close(app);
             }
-            super::menu::Picked::Change(change) => {
+            super::menu::Picked::Chosen(super::menu::PickChoice::Change(change)) => {
                 if let Some(Overlay::Pick(p)) = close(app) {
                     super::triage::request(app, p.ids, change, fx);
                 }
+            }
+            super::menu::Picked::Chosen(super::menu::PickChoice::Profile(name)) => {
+                close(app);
+                super::update::switch_profile(app, name, fx);
             }
         },
         Overlay::Confirm(c) => {

@@ -295,6 +295,9 @@ pub struct App {
     pub count: Option<usize>,
     /// A resolve or archive chosen "with a reason" (`w`): once sent, ask why.
     pub reason_for: Option<Vec<String>>,
+    /// The config file's profiles, and the one in use.
+    pub profiles: Vec<String>,
+    pub profile: Option<String>,
     pub next_req: ReqId,
     pub spinner: usize,
     /// Whether `o` may start a local browser; false over SSH or without a display.
@@ -366,6 +369,8 @@ impl App {
             assign_me_after: None,
             count: None,
             reason_for: None,
+            profiles: Vec::new(),
+            profile: None,
             next_req: 1,
             spinner: 0,
             local_browser: false,

@@ -419,6 +419,8 @@ fn global_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) -> bool {
             ),
         },
         Action::AssignedToMe => triage::toggle_assigned_to_me(app, fx),
+        Action::PickProfile => profile_action(app, false, fx),
+        Action::NextProfile => profile_action(app, true, fx),
         Action::OpenLink => open_link(app, fx),
         Action::CopyLink => match target_url(app) {
             Some(url) => {
@@ -551,4 +553,51 @@ pub fn notify(app: &mut App, text: &str, kind: NoticeKind) {
 /// Whether the status filter hides errors with this status (used to dim them in the list).
 pub fn hidden_by_filter(app: &App, s: &Status) -> bool {
     !app.query.status.matches(s)
+}
+
+/// `C` picks a profile; `>` goes to the next one.
+fn profile_action(app: &mut App, next: bool, fx: &mut Vec<Effect>) {
+    if app.profiles.len() < 2 {
+        let text = if app.profiles.is_empty() {
+            "No profiles: add [profiles.NAME] tables to the config file (errtui profiles says where)."
+        } else {
+            "Only one profile: add another to the config file to switch."
+        };
+        return notify(app, text, NoticeKind::Info);
+    }
+    if next {
+        let at = app
+            .profile
+            .as_ref()
+            .and_then(|p| app.profiles.iter().position(|n| n == p));
+        let name = app.profiles[at.map(|i| (i + 1) % app.profiles.len()).unwrap_or(0)].clone();
+        return switch_profile(app, name, fx);
+    }
+    overlay::ask(
+        app,
+        Overlay::Pick(super::menu::Pick {
+            kind: super::menu::PickKind::Profile,
+            ids: Vec::new(),
+            what: String::new(),
+            filter: LineEditor::default(),
+            selected: 0,
+        }),
+    );
+}
+
+/// Asks the runtime to start over on profile `name`.
+pub fn switch_profile(app: &mut App, name: String, fx: &mut Vec<Effect>) {
+    if app.profile.as_deref() == Some(name.as_str()) {
+        return notify(
+            app,
+            &format!("Already on profile `{name}`."),
+            NoticeKind::Info,
+        );
+    }
+    notify(
+        app,
+        &format!("Switching to profile `{name}`…"),
+        NoticeKind::Info,
+    );
+    fx.push(Effect::SwitchProfile(name));
 }

@@ -507,7 +507,38 @@ fn tui_options(g: &Global) -> crate::runtime::RunOptions {
     crate::runtime::RunOptions {
         start: None,
         utc: g.utc,
+        profiles: profile_switcher(g),
     }
+}
+
+/// The config file's profiles for the TUI to switch between (`C`, `>`), when there are any.
+fn profile_switcher(g: &Global) -> Option<crate::runtime::Profiles> {
+    let (loaded, current) = config::load_profile(&flags(g), &env).ok()?;
+    let (_, cfg) = loaded?;
+    let names: Vec<String> = cfg.profiles.keys().cloned().collect();
+    if names.is_empty() {
+        return None;
+    }
+    let base = g.clone();
+    Some(crate::runtime::Profiles {
+        names,
+        current,
+        open: Arc::new(move |name: &str| {
+            let mut g = base.clone();
+            g.profile = Some(name.to_string());
+            // The profile decides the server: flags for one server do not follow a switch.
+            g.url = None;
+            g.org = None;
+            g.project = None;
+            g.backend = None;
+            g.auth_token = None;
+            // Nothing printed: the terminal belongs to the TUI.
+            let cwd = std::env::current_dir().unwrap_or_default();
+            let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+            let r = config::resolve(&flags(&g), &env, &cwd, home.as_deref())?;
+            backend_for(r, g.allow_http)
+        }),
+    })
 }
 
 /// What `show`, `events`, `tags` and `open` were pointed at.
@@ -757,6 +788,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 crate::runtime::RunOptions {
                     start: Some((id, event.unwrap_or_default())),
                     utc: g.utc,
+                    profiles: profile_switcher(g),
                 },
             )
             .await?)

@@ -109,6 +109,17 @@ impl Executor {
         (wait, tx)
     }
 
+    /// Stops every fetch and timer (a profile switch): their answers belong to the server before.
+    /// Changes already sent run to their end.
+    pub fn abort_reads(&mut self) {
+        for (_, h) in self.slots.drain() {
+            h.abort();
+        }
+        for (_, h) in self.timers.drain() {
+            h.abort();
+        }
+    }
+
     pub fn run(&mut self, effect: Effect) {
         let b = self.backend.clone();
         match effect {
@@ -312,7 +323,7 @@ impl Executor {
                     }
                 });
             }
-            Effect::Copy(_) | Effect::Quit => {}
+            Effect::Copy(_) | Effect::Quit | Effect::SwitchProfile(_) => {}
         }
     }
 }

@@ -53,12 +53,41 @@ impl Core {
         let mut left = Vec::new();
         for effect in fx {
             match effect {
-                Effect::Copy(_) => left.push(effect),
+                Effect::Copy(_) | Effect::SwitchProfile(_) => left.push(effect),
                 Effect::Quit => {}
                 other => self.exec.run(other),
             }
         }
         left
+    }
+
+    /// Starts over on another server: a new app (the terminal's size and the user's options
+    /// kept), a new executor and a new queue. The old fetches are stopped and whatever they
+    /// still send goes to a queue nobody reads, so nothing of one server reaches the other.
+    pub fn switch(&mut self, backend: Arc<dyn Backend>, profile: String) -> Vec<Effect> {
+        self.exec.abort_reads();
+        let old = &self.app;
+        let mut app = App::new(backend.capabilities(), backend.describe(), old.now);
+        app.width = old.width;
+        app.height = old.height;
+        app.utc = old.utc;
+        app.local_browser = old.local_browser;
+        app.preview = old.preview;
+        app.profiles = old.profiles.clone();
+        app.profile = Some(profile.clone());
+        // Request ids keep counting: no answer can pass for another's.
+        app.next_req = old.next_req;
+        app.log = old.log.clone();
+        let (tx, rx) = mpsc::unbounded_channel::<Msg>();
+        self.exec = Executor::new(backend, tx);
+        self.rx = rx;
+        self.app = app;
+        app::update::notify(
+            &mut self.app,
+            &format!("Profile `{profile}`."),
+            app::state::NoticeKind::Info,
+        );
+        self.init()
     }
 
     /// The next message a background task sent.
@@ -80,6 +109,28 @@ pub struct RunOptions {
     pub start: Option<(String, crate::model::EventRef)>,
     /// Absolute times in UTC rather than the local zone.
     pub utc: bool,
+    /// The config file's profiles, to switch between without a restart.
+    pub profiles: Option<Profiles>,
+}
+
+/// Opens the backend of a profile, by name.
+pub type OpenProfile = Arc<dyn Fn(&str) -> Result<Arc<dyn Backend>, String> + Send + Sync>;
+
+/// The profiles the TUI can switch to, and how to open one.
+#[derive(Clone)]
+pub struct Profiles {
+    pub names: Vec<String>,
+    pub current: Option<String>,
+    pub open: OpenProfile,
+}
+
+impl std::fmt::Debug for Profiles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Profiles")
+            .field("names", &self.names)
+            .field("current", &self.current)
+            .finish()
+    }
 }
 
 pub async fn run(backend: Arc<dyn Backend>, opts: RunOptions) -> Result<(), String> {
@@ -96,6 +147,11 @@ pub async fn run(backend: Arc<dyn Backend>, opts: RunOptions) -> Result<(), Stri
     core.app.height = size.1;
     core.app.local_browser = local_browser_available();
     core.app.utc = opts.utc;
+    let profiles = opts.profiles;
+    if let Some(p) = &profiles {
+        core.app.profiles = p.names.clone();
+        core.app.profile = p.current.clone();
+    }
     let mut ui = crate::ui::UiState::default();
     let mut stop = Signals::new();
 
@@ -104,12 +160,12 @@ pub async fn run(backend: Arc<dyn Backend>, opts: RunOptions) -> Result<(), Stri
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
 
     let fx = core.init();
-    run_terminal_effects(&mut core, &mut term, fx);
+    run_terminal_effects(&mut core, &mut term, fx, &profiles);
     if let Some((id, which)) = start {
         let mut fx = Vec::new();
         app::error_view::open_error(&mut core.app, &id, which, &mut fx);
         let fx = core.run(fx);
-        run_terminal_effects(&mut core, &mut term, fx);
+        run_terminal_effects(&mut core, &mut term, fx, &profiles);
     }
 
     while !core.app.quit {
@@ -151,24 +207,42 @@ pub async fn run(backend: Arc<dyn Backend>, opts: RunOptions) -> Result<(), Stri
             _ = stop.recv() => break,
         };
         let fx = core.dispatch(msg);
-        run_terminal_effects(&mut core, &mut term, fx);
+        run_terminal_effects(&mut core, &mut term, fx, &profiles);
         // Drain whatever else is already waiting, then draw once.
         while let Some(msg) = core.try_recv() {
             let fx = core.dispatch(msg);
-            run_terminal_effects(&mut core, &mut term, fx);
+            run_terminal_effects(&mut core, &mut term, fx, &profiles);
         }
     }
     term.restore();
     Ok(())
 }
 
-fn run_terminal_effects(core: &mut Core, term: &mut terminal::TerminalGuard, fx: Vec<Effect>) {
+fn run_terminal_effects(
+    core: &mut Core,
+    term: &mut terminal::TerminalGuard,
+    fx: Vec<Effect>,
+    profiles: &Option<Profiles>,
+) {
     for effect in fx {
-        if let Effect::Copy(text) = effect
-            && let Err(e) = term.copy_osc52(&text)
-        {
-            let fx = core.dispatch(Msg::EffectFailed(format!("Could not copy: {e}")));
-            run_terminal_effects(core, term, fx);
+        match effect {
+            Effect::Copy(text) => {
+                if let Err(e) = term.copy_osc52(&text) {
+                    let fx = core.dispatch(Msg::EffectFailed(format!("Could not copy: {e}")));
+                    run_terminal_effects(core, term, fx, profiles);
+                }
+            }
+            Effect::SwitchProfile(name) => {
+                let fx = match profiles.as_ref().map(|p| (p.open)(&name)) {
+                    Some(Ok(b)) => core.switch(b, name),
+                    Some(Err(e)) => core.dispatch(Msg::EffectFailed(format!(
+                        "Could not switch to profile `{name}`: {e}"
+                    ))),
+                    None => Vec::new(),
+                };
+                run_terminal_effects(core, term, fx, profiles);
+            }
+            _ => {}
         }
     }
 }

@@ -99,6 +99,9 @@ pub fn draw(f: &mut Frame, app: &App, ui: &mut UiState) {
 fn draw_header(f: &mut Frame, app: &App, area: Rect) {
     // Most important first: narrow terminals cut from the right.
     let mut spans = vec![Span::styled(" errtui ", theme::key())];
+    if let Some(p) = &app.profile {
+        spans.push(Span::styled(format!("[{}] ", sanitize(p)), theme::bold()));
+    }
     if app.caps.read_only.is_some() {
         spans.push(Span::styled("READ-ONLY ", theme::error()));
     }

@@ -171,6 +171,7 @@ pub fn draw_pick(f: &mut Frame, app: &App, p: &Pick) {
             app.people.data.is_none() && app.people.load().is_loading(),
             app.people.load().failure().map(|f| f.message.clone()),
         ),
+        PickKind::Profile => ("profile", false, None),
     };
     let mut spans = vec![Span::styled("filter: ", theme::dim())];
     spans.extend(editor_spans(&p.filter));
@@ -218,13 +219,10 @@ pub fn draw_pick(f: &mut Frame, app: &App, p: &Pick) {
         ),
         theme::dim(),
     )));
-    let verb = match p.kind {
-        PickKind::Release => "Resolve",
-        PickKind::Person => "Assign",
-    };
     let title = match p.kind {
-        PickKind::Release => format!("{verb} {} in release", p.what),
-        PickKind::Person => format!("{verb} {} to", p.what),
+        PickKind::Release => format!("Resolve {} in release", p.what),
+        PickKind::Person => format!("Assign {} to", p.what),
+        PickKind::Profile => "Switch to profile".to_string(),
     };
     boxed(f, &title, lines, w);
 }

@@ -651,3 +651,87 @@ async fn headless_runtime_latest_wins_and_debounces_the_followed_detail() {
     assert!(matches!(core.app.list.load(), Load::Ready));
     let _ = Timer::FollowDetail { req: 0 };
 }
+
+/// A server that lists errors of its own, after `delay_ms`.
+struct Server {
+    name: &'static str,
+    delay_ms: u64,
+}
+
+#[async_trait]
+impl Backend for Server {
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::full("Sentry")
+    }
+    fn describe(&self) -> String {
+        format!("Sentry · {}", self.name)
+    }
+    async fn list(
+        &self,
+        _q: &ListQuery,
+        _c: Option<&str>,
+        _l: usize,
+    ) -> errtui::backend::Result<Page<ErrorSummary>> {
+        tokio::time::sleep(Duration::from_millis(self.delay_ms)).await;
+        let mut e = summary(1);
+        e.short_id = format!("{}-1", self.name.to_uppercase());
+        Ok(Page {
+            items: vec![e],
+            next: None,
+            total: None,
+        })
+    }
+    async fn detail(&self, _id: &str) -> errtui::backend::Result<ErrorDetail> {
+        tokio::time::sleep(Duration::from_millis(self.delay_ms)).await;
+        Ok(detail(1))
+    }
+    async fn latest_event(&self, id: &str) -> errtui::backend::Result<Event> {
+        Ok(event(id))
+    }
+    async fn set_status(&self, _: &str, _: &Status) -> errtui::backend::Result<ErrorSummary> {
+        Err(BackendError::Other("no".into()))
+    }
+}
+
+#[tokio::test]
+async fn a_profile_switch_starts_over_and_drops_the_other_servers_late_answers() {
+    let slow = Arc::new(Server {
+        name: "prod",
+        delay_ms: 300,
+    });
+    let mut core = Core::new(slow, now());
+    core.app.width = 120;
+    core.app.height = 40;
+    core.app.profiles = vec!["prod".into(), "staging".into()];
+    core.app.profile = Some("prod".into());
+    core.init();
+    // `>` asks for the next profile while prod's list is still on its way.
+    let left = core.dispatch(key('>'));
+    assert_eq!(left, vec![Effect::SwitchProfile("staging".into())]);
+    let before = core.app.next_req;
+    core.switch(
+        Arc::new(Server {
+            name: "staging",
+            delay_ms: 0,
+        }),
+        "staging".into(),
+    );
+    assert!(core.app.next_req >= before, "request ids keep counting");
+    assert_eq!(core.app.profile.as_deref(), Some("staging"));
+    assert_eq!(core.app.source, "Sentry · staging");
+    pump(&mut core, |a| a.list.loaded_once).await;
+    // Prod's answer would have come by now; nothing of it lands.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    while let Some(m) = core.try_recv() {
+        core.dispatch(m);
+    }
+    let shown: Vec<&str> = core
+        .app
+        .list
+        .items
+        .iter()
+        .map(|e| e.short_id.as_str())
+        .collect();
+    assert_eq!(shown, ["STAGING-1"]);
+    assert!(crate::core::render_text(&core.app).contains("[staging]"));
+}
