@@ -26,7 +26,8 @@ use output::{events_table, settings_text, show_json, show_text, tags_text};
 #[command(
     name = "errtui",
     version,
-    about = "A keyboard-driven terminal UI for Sentry error tracking"
+    about = "A keyboard-driven terminal UI for error tracking: Sentry (sentry.io, self-hosted), GlitchTip, and GitLab Error Tracking",
+    after_help = "Start with `errtui demo` (a built-in server, no account), `errtui doctor` to check a setup, or see config.example.toml for profiles."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -235,6 +236,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print a shell completion script: errtui completions bash > /etc/bash_completion.d/errtui
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): errtui man > errtui.1
+    Man,
     /// The profiles of the config file, and which one is in use
     Profiles {
         #[arg(long)]
@@ -631,10 +639,11 @@ impl From<crate::backend::BackendError> for Failure {
 }
 
 pub(super) fn print(text: &str) -> Result<(), Failure> {
-    std::io::stdout()
-        .lock()
-        .write_all(text.as_bytes())
-        .map_err(|e| Failure::Fail(format!("could not write the output: {e}")))
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        // The reader stopped (`| head`): nothing is wrong.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r.map_err(|e| Failure::Fail(format!("could not write the output: {e}"))),
+    }
 }
 
 pub(super) fn to_json<T: serde::Serialize>(v: &T) -> Result<String, Failure> {
@@ -664,6 +673,20 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Some(Command::Profiles { json }) => profiles(g, json),
         Some(Command::Doctor { json }) => doctor(g, json).await,
+        Some(Command::Completions { shell }) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "errtui", &mut out);
+            print(&String::from_utf8_lossy(&out))
+        }
+        Some(Command::Man) => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_mangen::Man::new(cmd)
+                .render(&mut out)
+                .map_err(|e| Failure::Fail(format!("could not write the man page: {e}")))?;
+            print(&String::from_utf8_lossy(&out))
+        }
         Some(Command::Demo(args)) => {
             let server = start_demo(&args, 0).await?;
             let ro = g.read_only.then(|| "--read-only is on".to_string());

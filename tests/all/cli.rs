@@ -1078,3 +1078,32 @@ fn gitlab_issue_create_prints_the_new_issues_url() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("cannot assign"), "{}", stderr(&o));
 }
+
+#[test]
+fn completions_for_every_shell_and_a_man_page_come_from_the_same_definitions() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let o = run(&["completions", shell], &[]);
+        assert!(o.status.success(), "{shell}");
+        let out = stdout(&o);
+        assert!(out.contains("doctor") && out.contains("resolve"), "{shell}");
+    }
+    let o = run(&["man"], &[]);
+    let page = stdout(&o);
+    assert!(
+        page.contains(".TH errtui 1") && page.contains("GitLab"),
+        "{page}"
+    );
+    let help = stdout(&run(&["--help"], &[]));
+    assert!(help.contains("Sentry") && help.contains("GitLab") && help.contains("errtui demo"));
+}
+
+#[test]
+fn plain_errtui_with_nothing_configured_says_how_to_start() {
+    let o = run(&[], &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("errtui demo") && err.contains("profile") && err.contains("SENTRY_AUTH_TOKEN"),
+        "{err}"
+    );
+}
