@@ -1,30 +1,49 @@
-//! Colours and styles in one place.
+//! Colours and styles in one place. Only the terminal's 16 ANSI colours and text attributes
+//! (bold, dim, reverse), so the terminal's own theme keeps them readable on dark and light
+//! backgrounds alike; `NO_COLOR` (any value) drops the colours and keeps the attributes.
+
+use std::sync::OnceLock;
 
 use ratatui::style::{Color, Modifier, Style};
 
 use crate::model::{Level, Status};
 
+fn no_color() -> bool {
+    static NO: OnceLock<bool> = OnceLock::new();
+    *NO.get_or_init(|| std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()))
+}
+
+/// `fg` unless colour is off.
+fn fg(c: Color) -> Style {
+    if no_color() {
+        Style::new()
+    } else {
+        Style::new().fg(c)
+    }
+}
+
 pub fn level(l: &Level) -> Style {
     match l {
-        Level::Fatal => Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD),
-        Level::Error => Style::new().fg(Color::Red),
-        Level::Warning => Style::new().fg(Color::Yellow),
-        Level::Info => Style::new().fg(Color::Blue),
-        Level::Debug | Level::Other(_) => Style::new().fg(Color::Gray),
+        Level::Fatal => fg(Color::Magenta).add_modifier(Modifier::BOLD),
+        Level::Error => fg(Color::Red),
+        Level::Warning => fg(Color::Yellow),
+        Level::Info => fg(Color::Blue),
+        Level::Debug | Level::Other(_) => Style::new().add_modifier(Modifier::DIM),
     }
 }
 
 pub fn status(s: &Status) -> Style {
     match s {
-        Status::Resolved => Style::new().fg(Color::Green),
-        Status::Ignored => Style::new().fg(Color::DarkGray),
+        Status::Resolved => fg(Color::Green),
+        Status::Ignored => Style::new().add_modifier(Modifier::DIM),
         Status::Unresolved => Style::new(),
-        Status::Other(_) => Style::new().fg(Color::Cyan),
+        Status::Other(_) => fg(Color::Cyan),
     }
 }
 
+/// Secondary text: dimmed, in the terminal's own colour (readable on any background).
 pub fn dim() -> Style {
-    Style::new().fg(Color::DarkGray)
+    Style::new().add_modifier(Modifier::DIM)
 }
 pub fn bold() -> Style {
     Style::new().add_modifier(Modifier::BOLD)
@@ -32,33 +51,31 @@ pub fn bold() -> Style {
 pub fn title() -> Style {
     Style::new().add_modifier(Modifier::BOLD)
 }
+/// The selected row: reversed, so it shows on any background and without colour.
 pub fn selected() -> Style {
-    Style::new()
-        .bg(Color::Indexed(237))
-        .add_modifier(Modifier::BOLD)
+    Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
 }
 pub fn error() -> Style {
-    Style::new().fg(Color::Red)
+    fg(Color::Red).add_modifier(Modifier::BOLD)
 }
 pub fn info() -> Style {
-    Style::new().fg(Color::Cyan)
+    fg(Color::Cyan)
 }
 pub fn focus_border() -> Style {
-    Style::new().fg(Color::Cyan)
+    fg(Color::Cyan).add_modifier(Modifier::BOLD)
 }
 pub fn key() -> Style {
-    Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    fg(Color::Cyan).add_modifier(Modifier::BOLD)
 }
+/// The line an exception was raised on.
 pub fn failing_line() -> Style {
-    Style::new()
-        .bg(Color::Indexed(52))
-        .add_modifier(Modifier::BOLD)
+    fg(Color::Red).add_modifier(Modifier::BOLD | Modifier::REVERSED)
 }
 pub fn in_app() -> Style {
     Style::new().add_modifier(Modifier::BOLD)
 }
 pub fn heading() -> Style {
-    Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD)
+    fg(Color::Magenta).add_modifier(Modifier::BOLD)
 }
 
 /// The cursor of a line editor.
@@ -67,7 +84,5 @@ pub fn cursor() -> Style {
 }
 /// A marked row of the list: actions apply to it.
 pub fn marked() -> Style {
-    Style::new()
-        .bg(Color::Indexed(236))
-        .add_modifier(Modifier::BOLD)
+    fg(Color::Magenta).add_modifier(Modifier::BOLD)
 }

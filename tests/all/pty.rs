@@ -157,3 +157,59 @@ fn every_stop_signal_restores_the_terminal_as_q_does() {
         );
     }
 }
+
+/// The colour numbers a screen's escapes set (`ESC [ 38;5;N m`, `48;5;N`, or `3x`/`4x`/`9x`/`10x`).
+fn colours(s: &str) -> Vec<u32> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(i) = rest.find("\u{1b}[") {
+        rest = &rest[i + 2..];
+        let params: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == ';')
+            .collect();
+        if !rest[params.len()..].starts_with('m') {
+            continue;
+        }
+        let ps: Vec<u32> = params.split(';').filter_map(|p| p.parse().ok()).collect();
+        let mut k = 0;
+        while k < ps.len() {
+            match ps[k] {
+                38 | 48 if ps.get(k + 1) == Some(&5) => {
+                    out.extend(ps.get(k + 2));
+                    k += 3;
+                }
+                38 | 48 if ps.get(k + 1) == Some(&2) => {
+                    out.push(1000);
+                    k += 5;
+                }
+                n @ (30..=37 | 40..=47) => {
+                    out.push(n % 10);
+                    k += 1;
+                }
+                n @ (90..=97 | 100..=107) => {
+                    out.push(n % 10 + 8);
+                    k += 1;
+                }
+                _ => k += 1,
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn no_color_draws_with_attributes_only_and_the_theme_uses_sixteen_colours() {
+    let plain = run_in_pty(&[("NO_COLOR", "1")], Then::Type(b"q"), "DEMO-");
+    assert!(plain.success);
+    assert!(plain.output.contains("DEMO-"));
+    assert_eq!(
+        colours(&plain.output),
+        Vec::<u32>::new(),
+        "NO_COLOR drew colours"
+    );
+    let coloured = colours(&run_in_pty(&[], Then::Type(b"q"), "DEMO-").output);
+    assert!(!coloured.is_empty(), "colours without NO_COLOR");
+    // Only the terminal's 16 colours, which its theme keeps readable on its background.
+    assert!(coloured.iter().all(|&c| c < 16), "{coloured:?}");
+}
