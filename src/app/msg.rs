@@ -249,6 +249,8 @@ pub enum Effect {
         title: String,
         description: String,
     },
+    /// Keep the search history for the next run (the runtime writes it).
+    SaveHistory(Vec<String>),
     /// Start over on another profile of the config file: its server, its token, nothing of the
     /// one before (the runtime runs it).
     SwitchProfile(String),

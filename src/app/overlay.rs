@@ -8,6 +8,9 @@ use super::msg::Effect;
 use super::state::{App, NoticeKind};
 use super::update::notify;
 
+/// Searches kept between runs.
+pub const HISTORY_MAX: usize = 100;
+
 /// What a confirmed dialog does.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Confirmed {
@@ -273,13 +276,38 @@ pub fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
                 _ => {}
             }
         }
+        Overlay::Search(ed) if matches!(key.code, KeyCode::Up | KeyCode::Down) => {
+            // ↑ older searches, ↓ newer, past the newest an empty line.
+            let len = app.history.len();
+            let pos = match (key.code, app.history_pos) {
+                (KeyCode::Up, None) => len.checked_sub(1),
+                (KeyCode::Up, Some(p)) => Some(p.saturating_sub(1)),
+                (_, Some(p)) if p + 1 < len => Some(p + 1),
+                _ => None,
+            };
+            let text = pos
+                .and_then(|p| app.history.get(p))
+                .cloned()
+                .unwrap_or_default();
+            *ed = LineEditor::new(&text);
+            app.history_pos = pos;
+        }
         Overlay::Search(ed) => match ed.key(&key) {
             Edit::Submit => {
                 let text = ed.text().trim().to_string();
                 close(app);
+                app.history_pos = None;
+                if !text.is_empty() {
+                    app.history.retain(|h| *h != text);
+                    app.history.push(text.clone());
+                    let extra = app.history.len().saturating_sub(HISTORY_MAX);
+                    app.history.drain(..extra);
+                    fx.push(Effect::SaveHistory(app.history.clone()));
+                }
                 super::list::search(app, text, fx);
             }
             Edit::Cancel => {
+                app.history_pos = None;
                 close(app);
             }
             Edit::Changed | Edit::Ignored => {}

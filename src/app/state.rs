@@ -295,6 +295,10 @@ pub struct App {
     pub count: Option<usize>,
     /// A resolve or archive chosen "with a reason" (`w`): once sent, ask why.
     pub reason_for: Option<Vec<String>>,
+    /// Searches made, oldest first (kept between runs by the runtime).
+    pub history: Vec<String>,
+    /// Where ↑/↓ are in the history while the search line is open.
+    pub history_pos: Option<usize>,
     /// The config file's profiles, and the one in use.
     pub profiles: Vec<String>,
     pub profile: Option<String>,
@@ -369,6 +373,8 @@ impl App {
             assign_me_after: None,
             count: None,
             reason_for: None,
+            history: Vec::new(),
+            history_pos: None,
             profiles: Vec::new(),
             profile: None,
             next_req: 1,

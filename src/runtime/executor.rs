@@ -323,7 +323,7 @@ impl Executor {
                     }
                 });
             }
-            Effect::Copy(_) | Effect::Quit | Effect::SwitchProfile(_) => {}
+            Effect::Copy(_) | Effect::Quit | Effect::SwitchProfile(_) | Effect::SaveHistory(_) => {}
         }
     }
 }

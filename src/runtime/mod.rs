@@ -3,6 +3,7 @@
 //! real runtime headless.
 
 pub mod executor;
+pub mod history;
 pub mod terminal;
 
 use std::sync::Arc;
@@ -21,6 +22,8 @@ const TICK: Duration = Duration::from_millis(100);
 /// The app, its executor and the queue their messages come back on.
 pub struct Core {
     pub app: App,
+    /// Write the search history to disk (the real terminal UI; tests keep it in memory).
+    pub keep_history: bool,
     exec: Executor,
     rx: mpsc::UnboundedReceiver<Msg>,
 }
@@ -31,6 +34,7 @@ impl Core {
         let (tx, rx) = mpsc::unbounded_channel::<Msg>();
         Core {
             app,
+            keep_history: false,
             exec: Executor::new(backend, tx),
             rx,
         }
@@ -54,6 +58,11 @@ impl Core {
         for effect in fx {
             match effect {
                 Effect::Copy(_) | Effect::SwitchProfile(_) => left.push(effect),
+                Effect::SaveHistory(h) if self.keep_history => {
+                    if let Err(e) = history::save(&h) {
+                        tracing::warn!("could not keep the search history: {e}");
+                    }
+                }
                 Effect::Quit => {}
                 other => self.exec.run(other),
             }
@@ -78,6 +87,7 @@ impl Core {
         // Request ids keep counting: no answer can pass for another's.
         app.next_req = old.next_req;
         app.log = old.log.clone();
+        app.history = old.history.clone();
         let (tx, rx) = mpsc::unbounded_channel::<Msg>();
         self.exec = Executor::new(backend, tx);
         self.rx = rx;
@@ -148,6 +158,8 @@ pub async fn run(backend: Arc<dyn Backend>, opts: RunOptions) -> Result<(), Stri
     core.app.local_browser = local_browser_available();
     core.app.utc = opts.utc;
     let profiles = opts.profiles;
+    core.keep_history = true;
+    core.app.history = history::load();
     if let Some(p) = &profiles {
         core.app.profiles = p.names.clone();
         core.app.profile = p.current.clone();

@@ -678,3 +678,49 @@ fn glitchtip_found_out_names_itself_and_offers_only_what_it_can() {
     assert!(footer.contains("delete"), "{footer}");
     assert!(!footer.contains("on/off"), "{footer}");
 }
+
+#[test]
+fn search_history_up_and_down_in_the_search_line_and_kept_for_the_next_run() {
+    let mut app = loaded_app(80, 24, 3);
+    app.history = vec!["level:fatal".into(), "TypeError".into()];
+    update(&mut app, key('/'));
+    update(&mut app, code(KeyCode::Up));
+    let line = |app: &errtui::app::App| match app.overlays.last() {
+        Some(Overlay::Search(ed)) => ed.text().to_string(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(line(&app), "TypeError");
+    update(&mut app, code(KeyCode::Up));
+    assert_eq!(line(&app), "level:fatal");
+    update(&mut app, code(KeyCode::Up));
+    assert_eq!(line(&app), "level:fatal", "stops at the oldest");
+    update(&mut app, code(KeyCode::Down));
+    update(&mut app, code(KeyCode::Down));
+    assert_eq!(line(&app), "", "past the newest: an empty line");
+    // A search made again moves to the end; the runtime is told to keep it.
+    update(&mut app, code(KeyCode::Up));
+    update(&mut app, code(KeyCode::Up));
+    let fx = update(&mut app, code(KeyCode::Enter));
+    assert!(fx.contains(&Effect::SaveHistory(vec![
+        "TypeError".into(),
+        "level:fatal".into()
+    ])));
+    assert_eq!(app.query.text, "level:fatal");
+}
+
+#[test]
+fn the_history_file_round_trips_bounded_and_clean() {
+    let dir = tempfile::tempdir().expect("dir");
+    let p = dir.path().join("state/search_history");
+    let many: Vec<String> = (0..150).map(|i| format!("q{i}")).collect();
+    errtui::runtime::history::save_to(&p, &many).expect("save");
+    let back = errtui::runtime::history::load_from(&p);
+    assert_eq!(back.len(), 100, "bounded");
+    assert_eq!(back.last().map(String::as_str), Some("q149"));
+    errtui::runtime::history::save_to(&p, &["a\u{1b}[2Jb".to_string()]).expect("save");
+    assert_eq!(
+        errtui::runtime::history::load_from(&p),
+        ["ab"],
+        "escape sequences gone"
+    );
+}
