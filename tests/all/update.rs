@@ -339,7 +339,8 @@ fn search_edits_a_query_and_reloads_from_the_first_page() {
     let fx = update(&mut app, code(KeyCode::Enter));
     assert_eq!(app.query.text, "Timeout");
     assert!(
-        matches!(&fx[..], [Effect::Fetch { fetch: Fetch::List { query, cursor: None, append: false, .. }, .. }] if query.text == "Timeout")
+        matches!(&fx[..], [Effect::SaveHistory(h), Effect::Fetch { fetch: Fetch::List { query, cursor: None, append: false, .. }, .. }] if query.text == "Timeout" && h == &["Timeout".to_string()]),
+        "{fx:?}"
     );
     // Esc cancels without touching the query.
     update(&mut app, key('/'));
