@@ -46,6 +46,7 @@ actions! {
     AssignedToMe,
     PickProfile,
     NextProfile,
+    Palette,
     Refresh,
     OpenLink,
     CopyLink,
@@ -116,6 +117,7 @@ impl Action {
             AssignedToMe => "filter_assigned_to_me",
             PickProfile => "pick_profile",
             NextProfile => "next_profile",
+            Palette => "command_palette",
 
             Refresh => "refresh",
             OpenLink => "open_link",
@@ -311,6 +313,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding { keys: &[k('S')], label: "S", action: OpenSettings, ctx: &[List, Error, Keys], desc: "error-tracking settings", hint: "" },
     Binding { keys: &[k('Z')], label: "Z", action: Zoom, ctx: &[Everywhere], desc: "zoom the pane to the whole screen and back", hint: "" },
     Binding { keys: &[k('M')], label: "M", action: Messages, ctx: &[Everywhere], desc: "messages of this run, in full", hint: "" },
+    Binding { keys: &[k(':'), ctrl('p')], label: ":/Ctrl-p", action: Palette, ctx: &[Everywhere], desc: "command palette: every action, profile, and go to an error", hint: "" },
     Binding { keys: &[k('?')], label: "?", action: Help, ctx: &[Everywhere], desc: "help", hint: "help" },
     Binding { keys: &[k('q'), ctrl('c')], label: "q/Ctrl-c", action: Quit, ctx: &[Everywhere], desc: "quit", hint: "quit" },
 ];

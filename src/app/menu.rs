@@ -82,6 +82,8 @@ pub enum PickKind {
     Release,
     Person,
     Profile,
+    /// The command palette: actions, profiles, "go to error".
+    Palette,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -97,6 +99,8 @@ pub struct PickOption {
     pub label: String,
     pub detail: String,
     pub choice: PickChoice,
+    /// The text the filter is matched against.
+    pub hay: String,
 }
 
 /// What picking an option does.
@@ -105,6 +109,10 @@ pub enum PickChoice {
     Change(Change),
     /// Switch to this profile of the config file.
     Profile(String),
+    /// Run an action, as its key would.
+    Action(super::keymap::Action),
+    /// Open this error (a number or a short id).
+    GoTo(String),
 }
 
 pub enum Picked {
@@ -349,25 +357,22 @@ fn set_menu_selected(app: &mut App, i: usize) {
     }
 }
 
-/// Whether every word of `filter` appears, in order, in `text` (case-insensitive).
-pub fn fuzzy(filter: &str, text: &str) -> bool {
-    let text = text.to_lowercase();
-    let mut rest = text.as_str();
-    for c in filter.to_lowercase().chars().filter(|c| !c.is_whitespace()) {
-        match rest.find(c) {
-            Some(i) => rest = &rest[i + c.len_utf8()..],
-            None => return false,
-        }
+/// How well `filter` matches `text` (nucleo's fuzzy matcher, case-insensitive); `None` when
+/// it does not. An empty filter matches everything equally.
+pub fn score(filter: &str, text: &str, m: &mut nucleo_matcher::Matcher) -> Option<u32> {
+    use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+    if filter.trim().is_empty() {
+        return Some(0);
     }
-    true
+    let pattern = Pattern::parse(filter, CaseMatching::Ignore, Normalization::Smart);
+    let mut buf = Vec::new();
+    pattern.score(nucleo_matcher::Utf32Str::new(text, &mut buf), m)
 }
 
-/// The picker's options, filtered, as the app knows them now: those whose name contains the
-/// filter first, then those that only match it letter by letter.
+/// The picker's options that match the filter, best first, as the app knows them now.
 pub fn pick_options(app: &App, p: &Pick) -> Vec<PickOption> {
     let f = p.filter.text();
-    let mut options = all_options(app, p, f);
-    let needle = f.trim().to_lowercase();
+    let mut m = nucleo_matcher::Matcher::new(nucleo_matcher::Config::DEFAULT);
     // Teammates before yourself (a a assigns you): `a p Enter` takes the first teammate.
     let me = app
         .people
@@ -375,11 +380,16 @@ pub fn pick_options(app: &App, p: &Pick) -> Vec<PickOption> {
         .as_ref()
         .and_then(|p| p.me.as_ref())
         .map(|m| m.wire());
-    options.sort_by_key(|o| {
-        let mine = matches!(&o.choice, PickChoice::Change(Change::Assign(Some(a))) if Some(a.wire()) == me);
-        (!o.label.to_lowercase().contains(&needle), mine)
-    });
-    options
+    let mut scored: Vec<(u32, bool, PickOption)> = all_options(app, p, f)
+        .into_iter()
+        .filter_map(|o| {
+            let s = score(f, &o.hay, &mut m)?;
+            let mine = matches!(&o.choice, PickChoice::Change(Change::Assign(Some(a))) if Some(a.wire()) == me);
+            Some((s, mine, o))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.into_iter().map(|(_, _, o)| o).collect()
 }
 
 fn all_options(app: &App, p: &Pick, f: &str) -> Vec<PickOption> {
@@ -389,8 +399,8 @@ fn all_options(app: &App, p: &Pick, f: &str) -> Vec<PickOption> {
             .data
             .iter()
             .flatten()
-            .filter(|r| fuzzy(f, &r.version))
             .map(|r| PickOption {
+                hay: r.version.clone(),
                 label: crate::text::sanitize(&r.version),
                 detail: r
                     .date
@@ -402,8 +412,8 @@ fn all_options(app: &App, p: &Pick, f: &str) -> Vec<PickOption> {
         PickKind::Profile => app
             .profiles
             .iter()
-            .filter(|n| fuzzy(f, n))
             .map(|n| PickOption {
+                hay: n.clone(),
                 label: crate::text::sanitize(n),
                 detail: if app.profile.as_deref() == Some(n.as_str()) {
                     "in use".into()
@@ -413,13 +423,14 @@ fn all_options(app: &App, p: &Pick, f: &str) -> Vec<PickOption> {
                 choice: PickChoice::Profile(n.clone()),
             })
             .collect(),
+        PickKind::Palette => palette(app, f),
         PickKind::Person => app
             .people
             .data
             .iter()
             .flat_map(|p| p.members.iter())
-            .filter(|m| fuzzy(f, &format!("{} {}", m.assignee.label(), m.also)))
             .map(|m| PickOption {
+                hay: format!("{} {}", m.assignee.label(), m.also),
                 label: crate::text::sanitize(&m.assignee.label()),
                 detail: crate::text::sanitize(m.assignee.email.as_deref().unwrap_or(&m.also)),
                 choice: PickChoice::Change(Change::Assign(Some(m.assignee.clone()))),
@@ -456,7 +467,7 @@ pub fn on_pick_key(app: &mut App, key: &KeyEvent) -> Picked {
                 let waiting = match p.kind {
                     PickKind::Release => app.releases.data.is_none(),
                     PickKind::Person => app.people.data.is_none(),
-                    PickKind::Profile => false,
+                    PickKind::Profile | PickKind::Palette => false,
                 };
                 let text = if waiting {
                     "Still loading: pick again in a moment."
@@ -479,4 +490,57 @@ pub fn on_pick_key(app: &mut App, key: &KeyEvent) -> Picked {
         }
         Edit::Submit | Edit::Ignored => Picked::Nothing,
     }
+}
+
+/// The palette's options: "go to error" when the filter looks like an id, every action that
+/// applies here with its key, then every profile.
+fn palette(app: &App, f: &str) -> Vec<PickOption> {
+    use super::keymap::{BINDINGS, applies};
+    let mut out = Vec::new();
+    let t = f.trim();
+    if !t.is_empty()
+        && !t.contains(char::is_whitespace)
+        && t.chars().any(|c| c.is_ascii_digit())
+        && t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        out.push(PickOption {
+            hay: t.to_string(),
+            label: format!("go to error {}", crate::text::sanitize(t)),
+            detail: "Enter opens it".into(),
+            choice: PickChoice::GoTo(t.to_string()),
+        });
+    }
+    let here = app.contexts();
+    let mut seen = Vec::new();
+    for b in BINDINGS.iter().filter(|b| applies(b, &here)) {
+        if seen.contains(&b.action) || b.action == super::keymap::Action::Palette {
+            continue;
+        }
+        seen.push(b.action);
+        out.push(PickOption {
+            hay: format!(
+                "{} {} {}",
+                b.desc,
+                b.label,
+                b.action.name().replace('_', " ")
+            ),
+            label: b.desc.to_string(),
+            detail: b.label.to_string(),
+            choice: PickChoice::Action(b.action),
+        });
+    }
+    for n in &app.profiles {
+        out.push(PickOption {
+            hay: format!("profile {n}"),
+            label: format!("profile {}", crate::text::sanitize(n)),
+            detail: if app.profile.as_deref() == Some(n.as_str()) {
+                "in use".into()
+            } else {
+                "switch to it".into()
+            },
+            choice: PickChoice::Profile(n.clone()),
+        });
+    }
+    out
 }

@@ -360,6 +360,14 @@ pub fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
                 close(app);
                 super::update::switch_profile(app, name, fx);
             }
+            super::menu::Picked::Chosen(super::menu::PickChoice::Action(action)) => {
+                close(app);
+                super::update::act(app, action, 1, "That", fx);
+            }
+            super::menu::Picked::Chosen(super::menu::PickChoice::GoTo(id)) => {
+                close(app);
+                super::error_view::open_error(app, &id, crate::model::EventRef::Latest, fx);
+            }
         },
         Overlay::Confirm(c) => {
             let answer = match &mut c.typed {

@@ -297,6 +297,12 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
         );
         return notify(app, &text, NoticeKind::Info);
     };
+    act(app, action, repeat, &key_name(&key), fx);
+}
+
+/// Runs `action` (from a key, or chosen in the palette) `repeat` times where that means
+/// something. `said` names what triggered it, for "does nothing here".
+pub fn act(app: &mut App, action: Action, repeat: usize, said: &str, fx: &mut Vec<Effect>) {
     if action.mutates()
         && let Some(r) = app.caps.refuses_writes()
     {
@@ -324,11 +330,7 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
         View::Events | View::Tags => investigate::on_action(app, action, fx),
     };
     if !handled {
-        let text = format!(
-            "{} does nothing in {}.",
-            key_name(&key),
-            pane_name(app.view)
-        );
+        let text = format!("{said} does nothing in {}.", pane_name(app.view));
         notify(app, &text, NoticeKind::Info);
     }
 }
@@ -420,6 +422,16 @@ fn global_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) -> bool {
         },
         Action::AssignedToMe => triage::toggle_assigned_to_me(app, fx),
         Action::PickProfile => profile_action(app, false, fx),
+        Action::Palette => overlay::ask(
+            app,
+            Overlay::Pick(super::menu::Pick {
+                kind: super::menu::PickKind::Palette,
+                ids: Vec::new(),
+                what: String::new(),
+                filter: LineEditor::default(),
+                selected: 0,
+            }),
+        ),
         Action::NextProfile => profile_action(app, true, fx),
         Action::OpenLink => open_link(app, fx),
         Action::CopyLink => match target_url(app) {

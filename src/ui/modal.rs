@@ -171,7 +171,7 @@ pub fn draw_pick(f: &mut Frame, app: &App, p: &Pick) {
             app.people.data.is_none() && app.people.load().is_loading(),
             app.people.load().failure().map(|f| f.message.clone()),
         ),
-        PickKind::Profile => ("profile", false, None),
+        PickKind::Profile | PickKind::Palette => ("thing", false, None),
     };
     let mut spans = vec![Span::styled("filter: ", theme::dim())];
     spans.extend(editor_spans(&p.filter));
@@ -223,6 +223,7 @@ pub fn draw_pick(f: &mut Frame, app: &App, p: &Pick) {
         PickKind::Release => format!("Resolve {} in release", p.what),
         PickKind::Person => format!("Assign {} to", p.what),
         PickKind::Profile => "Switch to profile".to_string(),
+        PickKind::Palette => "Command palette".to_string(),
     };
     boxed(f, &title, lines, w);
 }

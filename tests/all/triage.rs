@@ -651,3 +651,39 @@ fn read_only_refuses_every_change_key_and_says_so_in_the_header() {
             .contains("READ-ONLY")
     );
 }
+
+#[test]
+fn the_palette_runs_actions_goes_to_errors_and_switches_profiles() {
+    let mut app = loaded_app(80, 24, 3);
+    app.profiles = vec!["prod".into(), "staging".into()];
+    app.profile = Some("prod".into());
+    // Any action, found by what it does.
+    press(&mut app, ":");
+    assert!(matches!(app.overlays.last(), Some(Overlay::Pick(_))));
+    update(&mut app, Msg::Paste("next release".into()));
+    update(&mut app, code(KeyCode::Enter));
+    assert!(
+        matches!(app.overlays.last(), Some(Overlay::Menu(m)) if m.kind == errtui::app::menu::MenuKind::Resolve),
+        "the resolve menu, as r opens it"
+    );
+    update(&mut app, code(KeyCode::Esc));
+    // Go to an error by its short id.
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::CONTROL)),
+    );
+    update(&mut app, Msg::Paste("SHOP-2".into()));
+    let fx = update(&mut app, code(KeyCode::Enter));
+    assert!(
+        fx.iter().any(
+            |e| matches!(e, Effect::Fetch { fetch: Fetch::Detail { id }, .. } if id == "SHOP-2")
+        ),
+        "{fx:?}"
+    );
+    assert_eq!(app.view, errtui::app::state::View::Detail);
+    // A profile.
+    press(&mut app, ":");
+    update(&mut app, Msg::Paste("staging".into()));
+    let fx = update(&mut app, code(KeyCode::Enter));
+    assert_eq!(fx, vec![Effect::SwitchProfile("staging".into())]);
+}
