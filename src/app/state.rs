@@ -299,6 +299,8 @@ pub struct App {
     pub history: Vec<String>,
     /// Where ↑/↓ are in the history while the search line is open.
     pub history_pos: Option<usize>,
+    /// The config file's views: `1`…`9` switch to them.
+    pub views: Vec<crate::model::SavedView>,
     /// The config file's profiles, and the one in use.
     pub profiles: Vec<String>,
     pub profile: Option<String>,
@@ -375,6 +377,7 @@ impl App {
             reason_for: None,
             history: Vec::new(),
             history_pos: None,
+            views: Vec::new(),
             profiles: Vec::new(),
             profile: None,
             next_req: 1,
@@ -415,6 +418,11 @@ impl App {
                 .or(self.detail.data.as_ref().map(|d| &d.summary))
                 .or(self.selected()),
         }
+    }
+
+    /// The view whose list is on screen, if the list is one.
+    pub fn current_view(&self) -> Option<&crate::model::SavedView> {
+        self.views.iter().find(|v| v.query == self.query)
     }
 
     pub fn contexts(&self) -> Vec<Ctx> {

@@ -278,7 +278,16 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
         app.count = None;
         return;
     }
-    // A count before a key repeats it in the list, as in vim: `5 Space` marks five rows.
+    // With views in the config, 1…9 switch to them.
+    if app.view == View::List
+        && !app.views.is_empty()
+        && key.modifiers.is_empty()
+        && let KeyCode::Char(c @ '1'..='9') = key.code
+    {
+        return switch_view(app, c as usize - '1' as usize, fx);
+    }
+    // Otherwise a count before a key repeats it in the list, as in vim: `5 Space` marks five
+    // rows.
     if app.view == View::List
         && key.modifiers.is_empty()
         && let KeyCode::Char(c @ '0'..='9') = key.code
@@ -612,4 +621,35 @@ pub fn switch_profile(app: &mut App, name: String, fx: &mut Vec<Effect>) {
         NoticeKind::Info,
     );
     fx.push(Effect::SwitchProfile(name));
+}
+
+/// `1`…`9`: the list of view `i` of the config file.
+fn switch_view(app: &mut App, i: usize, fx: &mut Vec<Effect>) {
+    let Some(v) = app.views.get(i).cloned() else {
+        let n = app.views.len();
+        return notify(
+            app,
+            &format!("There are {n} views: 1…{n} switch between them."),
+            NoticeKind::Info,
+        );
+    };
+    if let Some(why) = app.caps.refuses_sort(v.query.sort) {
+        return notify(app, &format!("View `{}`: {why}", v.name), NoticeKind::Error);
+    }
+    if !app.caps.status_filters.contains(&v.query.status) {
+        return notify(
+            app,
+            &format!(
+                "View `{}` lists {} errors, which {} cannot.",
+                v.name,
+                v.query.status.as_str(),
+                app.caps.name
+            ),
+            NoticeKind::Error,
+        );
+    }
+    app.query.status = v.query.status;
+    app.query.sort = v.query.sort;
+    list::search(app, v.query.text.clone(), fx);
+    notify(app, &format!("View `{}`.", v.name), NoticeKind::Info);
 }

@@ -516,6 +516,15 @@ fn tui_options(g: &Global) -> crate::runtime::RunOptions {
         start: None,
         utc: g.utc,
         profiles: profile_switcher(g),
+        views: views(g),
+    }
+}
+
+/// The config file's views, for `1`…`9`.
+fn views(g: &Global) -> Vec<crate::model::SavedView> {
+    match config::load_profile(&flags(g), &env) {
+        Ok((Some((_, cfg)), _)) => cfg.views.iter().map(|v| v.query()).collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -812,6 +821,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                     start: Some((id, event.unwrap_or_default())),
                     utc: g.utc,
                     profiles: profile_switcher(g),
+                    views: views(g),
                 },
             )
             .await?)

@@ -15,6 +15,82 @@ pub struct ConfigFile {
     pub default_profile: Option<String>,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
+    /// Saved lists (gh-dash's sections): `1`…`9` switch between them.
+    #[serde(default)]
+    pub views: Vec<ViewDef>,
+}
+
+/// `[[views]]`: a name and the list it shows.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ViewDef {
+    pub name: String,
+    /// Search text in the server's syntax (`level:fatal`, `assigned:me`, `TypeError`).
+    #[serde(default)]
+    pub query: String,
+    pub status: Option<StatusName>,
+    pub sort: Option<SortName>,
+    /// Only errors seen in this environment (`environment:` in the search).
+    pub environment: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StatusName {
+    Unresolved,
+    Resolved,
+    Ignored,
+    All,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortName {
+    LastSeen,
+    FirstSeen,
+    Events,
+    Users,
+    Priority,
+}
+
+impl ViewDef {
+    /// The list query this view stands for.
+    pub fn query(&self) -> crate::model::SavedView {
+        use crate::model::{ListQuery, Sort, StatusFilter};
+        let mut text = self.query.trim().to_string();
+        if let Some(env) = self
+            .environment
+            .as_deref()
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+        {
+            let term = if env.contains(char::is_whitespace) {
+                format!("environment:\"{env}\"")
+            } else {
+                format!("environment:{env}")
+            };
+            text = format!("{text} {term}").trim().to_string();
+        }
+        crate::model::SavedView {
+            name: self.name.clone(),
+            query: ListQuery {
+                text,
+                status: match self.status {
+                    Some(StatusName::Resolved) => StatusFilter::Resolved,
+                    Some(StatusName::Ignored) => StatusFilter::Ignored,
+                    Some(StatusName::All) => StatusFilter::All,
+                    _ => StatusFilter::Unresolved,
+                },
+                sort: match self.sort {
+                    Some(SortName::FirstSeen) => Sort::FirstSeen,
+                    Some(SortName::Events) => Sort::Events,
+                    Some(SortName::Users) => Sort::Users,
+                    Some(SortName::Priority) => Sort::Priority,
+                    _ => Sort::LastSeen,
+                },
+            },
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -124,6 +200,20 @@ pub fn parse(text: &str, path: &Path) -> Result<ConfigFile, String> {
                 path.display()
             ));
         }
+    }
+    if cfg.views.len() > 9 {
+        return Err(format!(
+            "{}: {} views, but only 1…9 switch between them: keep nine.",
+            path.display(),
+            cfg.views.len()
+        ));
+    }
+    if let Some(v) = cfg.views.iter().find(|v| v.name.trim().is_empty()) {
+        return Err(format!(
+            "{}: a view needs a name (query `{}`).",
+            path.display(),
+            v.query
+        ));
     }
     if let Some(d) = &cfg.default_profile
         && !cfg.profiles.contains_key(d)

@@ -167,6 +167,13 @@ impl Sort {
     }
 }
 
+/// A named list from the config file (`[[views]]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedView {
+    pub name: String,
+    pub query: ListQuery,
+}
+
 /// What a list request asks for; the cursor travels separately.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ListQuery {

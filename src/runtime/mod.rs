@@ -88,6 +88,7 @@ impl Core {
         app.next_req = old.next_req;
         app.log = old.log.clone();
         app.history = old.history.clone();
+        app.views = old.views.clone();
         let (tx, rx) = mpsc::unbounded_channel::<Msg>();
         self.exec = Executor::new(backend, tx);
         self.rx = rx;
@@ -121,6 +122,8 @@ pub struct RunOptions {
     pub utc: bool,
     /// The config file's profiles, to switch between without a restart.
     pub profiles: Option<Profiles>,
+    /// The config file's views (`1`…`9`).
+    pub views: Vec<crate::model::SavedView>,
 }
 
 /// Opens the backend of a profile, by name.
@@ -159,6 +162,7 @@ pub async fn run(backend: Arc<dyn Backend>, opts: RunOptions) -> Result<(), Stri
     core.app.utc = opts.utc;
     let profiles = opts.profiles;
     core.keep_history = true;
+    core.app.views = opts.views;
     core.app.history = history::load();
     if let Some(p) = &profiles {
         core.app.profiles = p.names.clone();

@@ -102,6 +102,13 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
     if let Some(p) = &app.profile {
         spans.push(Span::styled(format!("[{}] ", sanitize(p)), theme::bold()));
     }
+    if let Some(v) = app.current_view() {
+        let n = app.views.iter().position(|x| x.name == v.name).unwrap_or(0) + 1;
+        spans.push(Span::styled(
+            format!("{n}:{} ", sanitize(&v.name)),
+            theme::key(),
+        ));
+    }
     if app.caps.read_only.is_some() {
         spans.push(Span::styled("READ-ONLY ", theme::error()));
     }

@@ -390,3 +390,24 @@ fn read_only_refuses_every_change_on_the_command_line_with_one_message() {
     assert!(out.contains("* prod") && out.contains("read-only"), "{out}");
     assert!(!out.contains("token = "), "{out}");
 }
+
+#[test]
+fn views_parse_into_list_queries_and_bad_values_name_their_line() {
+    let cfg = parse(
+        "[[views]]\nname = \"fatal\"\nquery = \"level:fatal\"\nstatus = \"all\"\nsort = \"events\"\nenvironment = \"prod\"\n",
+    )
+    .expect("view");
+    let v = cfg.views[0].query();
+    assert_eq!(v.name, "fatal");
+    assert_eq!(v.query.text, "level:fatal environment:prod");
+    assert_eq!(v.query.status, errtui::model::StatusFilter::All);
+    assert_eq!(v.query.sort, errtui::model::Sort::Events);
+    let e = parse("[[views]]\nname = \"x\"\nsort = \"newest\"\n").expect_err("sort");
+    assert!(e.contains(":3:") && e.contains("last_seen"), "{e}");
+    let e = parse("[[views]]\nname = \"x\"\nproject = \"web\"\n").expect_err("unknown");
+    assert!(e.contains("unknown field `project`"), "{e}");
+    let ten: String = (0..10)
+        .map(|i| format!("[[views]]\nname = \"v{i}\"\n"))
+        .collect();
+    assert!(parse(&ten).expect_err("ten").contains("nine"));
+}

@@ -725,3 +725,49 @@ fn the_history_file_round_trips_bounded_and_clean() {
         "escape sequences gone"
     );
 }
+
+#[test]
+fn digits_switch_views_and_the_header_names_the_view() {
+    let mut app = loaded_app(100, 30, 3);
+    app.views = vec![
+        SavedView {
+            name: "fatal".into(),
+            query: ListQuery {
+                text: "level:fatal".into(),
+                ..ListQuery::default()
+            },
+        },
+        SavedView {
+            name: "everything".into(),
+            query: ListQuery {
+                status: StatusFilter::All,
+                sort: Sort::Events,
+                ..ListQuery::default()
+            },
+        },
+    ];
+    let fx = update(&mut app, key('2'));
+    assert_eq!(app.query.status, StatusFilter::All);
+    assert_eq!(app.query.sort, Sort::Events);
+    assert!(fx.iter().any(|e| matches!(
+        e,
+        Effect::Fetch {
+            fetch: Fetch::List { .. },
+            ..
+        }
+    )));
+    let header = crate::core::render_text(&app)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_string();
+    assert!(header.contains("2:everything"), "{header}");
+    update(&mut app, key('1'));
+    assert_eq!(app.query.text, "level:fatal");
+    assert!(update(&mut app, key('7')).is_empty());
+    assert!(app.notice.as_ref().is_some_and(|n| n.text.contains("1…2")));
+    // Without views, digits are a count again.
+    app.views.clear();
+    update(&mut app, key('2'));
+    assert_eq!(app.count, Some(2));
+}
