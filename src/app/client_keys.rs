@@ -272,6 +272,7 @@ pub fn confirmed(app: &mut App, what: Confirmed, fx: &mut Vec<Effect>) {
         Confirmed::RotateCreate => rotation::confirmed_create(app, fx),
         Confirmed::RotateDeleteOld => rotation::confirmed_delete(app, fx),
         Confirmed::Merge { ids } => super::triage::merge_confirmed(app, ids, fx),
+        Confirmed::RunCommand { line, pause } => fx.push(Effect::RunCommand { line, pause }),
     }
 }
 

@@ -113,6 +113,8 @@ pub enum PickChoice {
     Action(super::keymap::Action),
     /// Open this error (a number or a short id).
     GoTo(String),
+    /// Run custom command `i` of the config file.
+    Command(usize),
 }
 
 pub enum Picked {
@@ -528,6 +530,14 @@ fn palette(app: &App, f: &str) -> Vec<PickOption> {
             label: b.desc.to_string(),
             detail: b.label.to_string(),
             choice: PickChoice::Action(b.action),
+        });
+    }
+    for (i, c) in app.commands.iter().enumerate() {
+        out.push(PickOption {
+            hay: format!("{} {}", c.description, c.key),
+            label: crate::text::sanitize(&c.description),
+            detail: format!("{} · your command", c.key),
+            choice: PickChoice::Command(i),
         });
     }
     for n in &app.profiles {

@@ -2,6 +2,7 @@
 //! `update` routes; each pane has its own handler module.
 
 pub mod client_keys;
+pub mod commands;
 pub mod error_view;
 pub mod investigate;
 pub mod keymap;

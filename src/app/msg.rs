@@ -249,6 +249,11 @@ pub enum Effect {
         title: String,
         description: String,
     },
+    /// Hand the terminal to a custom command's shell line (already quoted), then take it back.
+    RunCommand {
+        line: String,
+        pause: bool,
+    },
     /// Keep the search history for the next run (the runtime writes it).
     SaveHistory(Vec<String>),
     /// Start over on another profile of the config file: its server, its token, nothing of the

@@ -33,6 +33,11 @@ pub enum Confirmed {
     Merge {
         ids: Vec<String>,
     },
+    /// Run a custom command (it asked to be confirmed).
+    RunCommand {
+        line: String,
+        pause: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -363,6 +368,10 @@ pub fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
             super::menu::Picked::Chosen(super::menu::PickChoice::Action(action)) => {
                 close(app);
                 super::update::act(app, action, 1, "That", fx);
+            }
+            super::menu::Picked::Chosen(super::menu::PickChoice::Command(i)) => {
+                close(app);
+                super::commands::start(app, i, fx);
             }
             super::menu::Picked::Chosen(super::menu::PickChoice::GoTo(id)) => {
                 close(app);

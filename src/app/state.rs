@@ -299,6 +299,8 @@ pub struct App {
     pub history: Vec<String>,
     /// Where ↑/↓ are in the history while the search line is open.
     pub history_pos: Option<usize>,
+    /// Custom commands from the config file.
+    pub commands: Vec<super::commands::CustomCommand>,
     /// The config file's views: `1`…`9` switch to them.
     pub views: Vec<crate::model::SavedView>,
     /// The config file's profiles, and the one in use.
@@ -377,6 +379,7 @@ impl App {
             reason_for: None,
             history: Vec::new(),
             history_pos: None,
+            commands: Vec::new(),
             views: Vec::new(),
             profiles: Vec::new(),
             profile: None,

@@ -298,6 +298,12 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
         return;
     }
     let repeat = app.count.take().unwrap_or(1).max(1);
+    if key.modifiers.difference(KeyModifiers::SHIFT).is_empty()
+        && let KeyCode::Char(c) = key.code
+        && let Some(i) = super::commands::find(app, c)
+    {
+        return super::commands::start(app, i, fx);
+    }
     let Some(action) = keymap::lookup(&key, &app.contexts()) else {
         let text = format!(
             "{} does nothing in {} (? lists the keys).",

@@ -517,6 +517,19 @@ fn tui_options(g: &Global) -> crate::runtime::RunOptions {
         utc: g.utc,
         profiles: profile_switcher(g),
         views: views(g),
+        commands: commands(g),
+    }
+}
+
+/// The config file's custom commands (checked when the file was read).
+fn commands(g: &Global) -> Vec<crate::app::commands::CustomCommand> {
+    match config::load_profile(&flags(g), &env) {
+        Ok((Some((_, cfg)), _)) => cfg
+            .commands
+            .iter()
+            .filter_map(|c| c.command().ok())
+            .collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -822,6 +835,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                     utc: g.utc,
                     profiles: profile_switcher(g),
                     views: views(g),
+                    commands: commands(g),
                 },
             )
             .await?)

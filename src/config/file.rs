@@ -18,6 +18,96 @@ pub struct ConfigFile {
     /// Saved lists (gh-dash's sections): `1`…`9` switch between them.
     #[serde(default)]
     pub views: Vec<ViewDef>,
+    /// Custom commands (k9s plugins): a key runs a shell command on the selected error.
+    #[serde(default)]
+    pub commands: Vec<CommandDef>,
+}
+
+/// `[[commands]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommandDef {
+    /// One character: `O`, `!`, `g`…
+    pub key: String,
+    /// `list`, `error` (an opened error) or `everywhere` (the default).
+    #[serde(default)]
+    pub context: Option<CommandContext>,
+    pub description: String,
+    /// A shell command; `{short_id}`, `{url}`, `{frame.path}`, `{frame.line}`, `{tag:KEY}`…
+    /// are filled in, each shell-quoted.
+    pub run: String,
+    /// Ask before running it.
+    #[serde(default)]
+    pub confirm: bool,
+    /// It changes something: refused in read-only mode.
+    #[serde(default)]
+    pub mutating: bool,
+    /// Wait for Enter after it ends (default true); false for an editor or a pager.
+    pub pause: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CommandContext {
+    List,
+    Error,
+    Everywhere,
+}
+
+impl CommandDef {
+    /// The command as the app runs it, or why it cannot be: a key errtui already uses there,
+    /// an unknown placeholder.
+    pub fn command(&self) -> Result<crate::app::commands::CustomCommand, String> {
+        use crate::app::keymap::{self, Ctx};
+        let mut chars = self.key.chars();
+        let (Some(key), None) = (chars.next(), chars.next()) else {
+            return Err(format!(
+                "command `{}`: key `{}` must be one character",
+                self.description, self.key
+            ));
+        };
+        let ctx = match self.context.unwrap_or(CommandContext::Everywhere) {
+            CommandContext::List => Ctx::List,
+            CommandContext::Error => Ctx::Error,
+            CommandContext::Everywhere => Ctx::Everywhere,
+        };
+        let ev = crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char(key),
+            crossterm::event::KeyModifiers::NONE,
+        );
+        let places: &[&[Ctx]] = match ctx {
+            Ctx::Everywhere => &[
+                &[Ctx::List],
+                &[Ctx::Error, Ctx::Stack],
+                &[Ctx::Keys],
+                &[Ctx::Settings],
+                &[Ctx::Events],
+                &[Ctx::Tags],
+            ],
+            Ctx::List => &[&[Ctx::List]],
+            _ => &[&[Ctx::Error, Ctx::Stack]],
+        };
+        for here in places {
+            if let Some(a) = keymap::lookup(&ev, here) {
+                return Err(format!(
+                    "command `{}`: key `{key}` is errtui's `{}` there: pick another key",
+                    self.description,
+                    a.name()
+                ));
+            }
+        }
+        crate::app::commands::check(&self.run)
+            .map_err(|e| format!("command `{}`: {e}", self.description))?;
+        Ok(crate::app::commands::CustomCommand {
+            key,
+            ctx,
+            description: self.description.clone(),
+            run: self.run.clone(),
+            confirm: self.confirm,
+            mutating: self.mutating,
+            pause: self.pause.unwrap_or(true),
+        })
+    }
 }
 
 /// `[[views]]`: a name and the list it shows.
@@ -200,6 +290,10 @@ pub fn parse(text: &str, path: &Path) -> Result<ConfigFile, String> {
                 path.display()
             ));
         }
+    }
+    for c in &cfg.commands {
+        c.command()
+            .map_err(|e| format!("{}: {e}.", path.display()))?;
     }
     if cfg.views.len() > 9 {
         return Err(format!(

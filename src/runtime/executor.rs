@@ -323,7 +323,11 @@ impl Executor {
                     }
                 });
             }
-            Effect::Copy(_) | Effect::Quit | Effect::SwitchProfile(_) | Effect::SaveHistory(_) => {}
+            Effect::Copy(_)
+            | Effect::Quit
+            | Effect::SwitchProfile(_)
+            | Effect::SaveHistory(_)
+            | Effect::RunCommand { .. } => {}
         }
     }
 }

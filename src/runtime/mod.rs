@@ -57,7 +57,9 @@ impl Core {
         let mut left = Vec::new();
         for effect in fx {
             match effect {
-                Effect::Copy(_) | Effect::SwitchProfile(_) => left.push(effect),
+                Effect::Copy(_) | Effect::SwitchProfile(_) | Effect::RunCommand { .. } => {
+                    left.push(effect)
+                }
                 Effect::SaveHistory(h) if self.keep_history => {
                     if let Err(e) = history::save(&h) {
                         tracing::warn!("could not keep the search history: {e}");
@@ -89,6 +91,7 @@ impl Core {
         app.log = old.log.clone();
         app.history = old.history.clone();
         app.views = old.views.clone();
+        app.commands = old.commands.clone();
         let (tx, rx) = mpsc::unbounded_channel::<Msg>();
         self.exec = Executor::new(backend, tx);
         self.rx = rx;
@@ -124,6 +127,8 @@ pub struct RunOptions {
     pub profiles: Option<Profiles>,
     /// The config file's views (`1`…`9`).
     pub views: Vec<crate::model::SavedView>,
+    /// The config file's custom commands.
+    pub commands: Vec<crate::app::commands::CustomCommand>,
 }
 
 /// Opens the backend of a profile, by name.
@@ -163,6 +168,7 @@ pub async fn run(backend: Arc<dyn Backend>, opts: RunOptions) -> Result<(), Stri
     let profiles = opts.profiles;
     core.keep_history = true;
     core.app.views = opts.views;
+    core.app.commands = opts.commands;
     core.app.history = history::load();
     if let Some(p) = &profiles {
         core.app.profiles = p.names.clone();
@@ -171,17 +177,18 @@ pub async fn run(backend: Arc<dyn Backend>, opts: RunOptions) -> Result<(), Stri
     let mut ui = crate::ui::UiState::default();
     let mut stop = Signals::new();
 
-    let mut events = EventStream::new();
+    // None while a custom command has the terminal: nothing reads its keys from under it.
+    let mut events = Some(EventStream::new());
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
 
     let fx = core.init();
-    run_terminal_effects(&mut core, &mut term, fx, &profiles);
+    run_terminal_effects(&mut core, &mut term, fx, &profiles, &mut events);
     if let Some((id, which)) = start {
         let mut fx = Vec::new();
         app::error_view::open_error(&mut core.app, &id, which, &mut fx);
         let fx = core.run(fx);
-        run_terminal_effects(&mut core, &mut term, fx, &profiles);
+        run_terminal_effects(&mut core, &mut term, fx, &profiles, &mut events);
     }
 
     while !core.app.quit {
@@ -203,7 +210,12 @@ pub async fn run(backend: Arc<dyn Backend>, opts: RunOptions) -> Result<(), Stri
             }
         }
         let msg = tokio::select! {
-            ev = events.next() => match ev {
+            ev = async {
+                match events.as_mut() {
+                    Some(e) => e.next().await,
+                    None => std::future::pending().await,
+                }
+            } => match ev {
                 Some(Ok(TermEvent::Key(k))) if k.kind != KeyEventKind::Release => {
                     if k.code == KeyCode::Char('z') && k.modifiers.contains(KeyModifiers::CONTROL) {
                         term.suspend().map_err(|e| format!("could not resume: {e}"))?;
@@ -223,11 +235,11 @@ pub async fn run(backend: Arc<dyn Backend>, opts: RunOptions) -> Result<(), Stri
             _ = stop.recv() => break,
         };
         let fx = core.dispatch(msg);
-        run_terminal_effects(&mut core, &mut term, fx, &profiles);
+        run_terminal_effects(&mut core, &mut term, fx, &profiles, &mut events);
         // Drain whatever else is already waiting, then draw once.
         while let Some(msg) = core.try_recv() {
             let fx = core.dispatch(msg);
-            run_terminal_effects(&mut core, &mut term, fx, &profiles);
+            run_terminal_effects(&mut core, &mut term, fx, &profiles, &mut events);
         }
     }
     term.restore();
@@ -239,13 +251,14 @@ fn run_terminal_effects(
     term: &mut terminal::TerminalGuard,
     fx: Vec<Effect>,
     profiles: &Option<Profiles>,
+    events: &mut Option<EventStream>,
 ) {
     for effect in fx {
         match effect {
             Effect::Copy(text) => {
                 if let Err(e) = term.copy_osc52(&text) {
                     let fx = core.dispatch(Msg::EffectFailed(format!("Could not copy: {e}")));
-                    run_terminal_effects(core, term, fx, profiles);
+                    run_terminal_effects(core, term, fx, profiles, events);
                 }
             }
             Effect::SwitchProfile(name) => {
@@ -256,7 +269,21 @@ fn run_terminal_effects(
                     ))),
                     None => Vec::new(),
                 };
-                run_terminal_effects(core, term, fx, profiles);
+                run_terminal_effects(core, term, fx, profiles, events);
+            }
+            Effect::RunCommand { line, pause } => {
+                *events = None;
+                let ran = term.hand_over(|| run_shell(&line, pause));
+                *events = Some(EventStream::new());
+                let text = match ran {
+                    Ok(Ok(0)) => "The command ended.".to_string(),
+                    Ok(Ok(code)) => format!("The command ended with exit code {code}."),
+                    Ok(Err(e)) => format!("The command could not start: {e}"),
+                    Err(e) => format!("Could not take the terminal back: {e}"),
+                };
+                core.app.dirty = true;
+                let fx = core.dispatch(Msg::EffectFailed(text));
+                run_terminal_effects(core, term, fx, profiles, events);
             }
             _ => {}
         }
@@ -314,4 +341,25 @@ pub fn local_browser_available() -> bool {
         return set("DISPLAY") || set("WAYLAND_DISPLAY");
     }
     true
+}
+
+/// Runs a custom command's line with the shell, on the real terminal; with `pause`, waits for
+/// Enter so its output can be read. Returns its exit code.
+fn run_shell(line: &str, pause: bool) -> std::io::Result<i32> {
+    use std::io::Write;
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(line)
+        .status()?;
+    let code = status.code().unwrap_or(-1);
+    if pause {
+        print!(
+            "\n[errtui] the command ended ({}); press Enter to go back ",
+            code
+        );
+        let _ = std::io::stdout().flush();
+        let mut s = String::new();
+        let _ = std::io::stdin().read_line(&mut s);
+    }
+    Ok(code)
 }

@@ -83,6 +83,18 @@ impl TerminalGuard {
         #[cfg(unix)]
         signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
         // Execution continues here after `fg` (SIGCONT).
+        self.take_back()
+    }
+
+    /// Hands the terminal to `f` (a custom command), then takes it back with a full redraw.
+    pub fn hand_over<T>(&mut self, f: impl FnOnce() -> T) -> io::Result<T> {
+        restore_terminal();
+        let out = f();
+        self.take_back()?;
+        Ok(out)
+    }
+
+    fn take_back(&mut self) -> io::Result<()> {
         terminal::enable_raw_mode()?;
         execute!(
             io::stdout(),

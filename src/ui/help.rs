@@ -72,6 +72,25 @@ pub fn help_lines(app: &App, w: usize) -> Vec<Line<'static>> {
             out.push(entry(b, tag));
         }
     }
+    if !app.commands.is_empty() {
+        out.push(Line::default());
+        out.push(Line::from(Span::styled(" Your commands", theme::heading())));
+        for c in &app.commands {
+            let room = w.saturating_sub(key_w + 2);
+            let tag = match c.ctx {
+                Ctx::List => " (list)",
+                Ctx::Error => " (error)",
+                _ => "",
+            };
+            out.push(Line::from(vec![
+                Span::styled(format!(" {:<key_w$} ", c.key), theme::key()),
+                Span::raw(truncate(
+                    &format!("{}{tag}", sanitize(&c.description)),
+                    room,
+                )),
+            ]));
+        }
+    }
     out
 }
 

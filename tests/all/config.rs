@@ -411,3 +411,27 @@ fn views_parse_into_list_queries_and_bad_values_name_their_line() {
         .collect();
     assert!(parse(&ten).expect_err("ten").contains("nine"));
 }
+
+#[test]
+fn custom_commands_check_keys_and_placeholders_when_the_file_is_read() {
+    let cfg = parse(
+        "[[commands]]\nkey = \"O\"\ncontext = \"error\"\ndescription = \"runbook\"\nrun = \"open-runbook {short_id} {tag:server_name}\"\n",
+    )
+    .expect("valid");
+    let c = cfg.commands[0].command().expect("command");
+    assert_eq!((c.key, c.pause, c.mutating), ('O', true, false));
+    let e = parse(
+        "[[commands]]\nkey = \"r\"\ncontext = \"list\"\ndescription = \"x\"\nrun = \"true\"\n",
+    )
+    .expect_err("r is resolve");
+    assert!(e.contains("key `r` is errtui's `resolve`"), "{e}");
+    let e = parse("[[commands]]\nkey = \"O\"\ndescription = \"x\"\nrun = \"echo {secret}\"\n")
+        .expect_err("placeholder");
+    assert!(
+        e.contains("unknown placeholder {secret}") && e.contains("{short_id}"),
+        "{e}"
+    );
+    let e = parse("[[commands]]\nkey = \"OO\"\ndescription = \"x\"\nrun = \"true\"\n")
+        .expect_err("two characters");
+    assert!(e.contains("one character"), "{e}");
+}

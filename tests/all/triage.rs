@@ -687,3 +687,58 @@ fn the_palette_runs_actions_goes_to_errors_and_switches_profiles() {
     let fx = update(&mut app, code(KeyCode::Enter));
     assert_eq!(fx, vec![Effect::SwitchProfile("staging".into())]);
 }
+
+#[test]
+fn a_custom_command_fills_its_placeholders_shell_quoted() {
+    use errtui::app::commands::{CustomCommand, expand, shell_quote};
+    use errtui::app::keymap::Ctx;
+    assert_eq!(shell_quote("it's; rm -rf ~"), "'it'\\''s; rm -rf ~'");
+    let mut app = loaded_app(80, 24, 2);
+    app.list.items[0].title = "boom'; touch /tmp/pwned; echo '".into();
+    app.commands = vec![
+        CustomCommand {
+            key: 'O',
+            ctx: Ctx::List,
+            description: "say".into(),
+            run: "echo {short_id} {title}".into(),
+            confirm: false,
+            mutating: false,
+            pause: true,
+        },
+        CustomCommand {
+            key: 'W',
+            ctx: Ctx::List,
+            description: "tell ops".into(),
+            run: "notify {url}".into(),
+            confirm: true,
+            mutating: true,
+            pause: false,
+        },
+    ];
+    let fx = press(&mut app, "O");
+    assert_eq!(
+        fx,
+        vec![Effect::RunCommand {
+            line: "echo 'SHOP-0' 'boom'\\''; touch /tmp/pwned; echo '\\'''".into(),
+            pause: true
+        }]
+    );
+    // A placeholder the error lacks is said, and nothing runs.
+    assert!(expand(&app, "x {frame.path}").is_err());
+    // Asked first when it says so; refused in read-only mode when it changes things.
+    assert!(press(&mut app, "W").is_empty());
+    assert!(matches!(app.overlays.last(), Some(Overlay::Confirm(_))));
+    let fx = press(&mut app, "y");
+    assert!(
+        matches!(&fx[..], [Effect::RunCommand { line, .. }] if line.starts_with("notify 'https://"))
+    );
+    app.caps.read_only = Some("profile `prod` is read-only".into());
+    assert!(press(&mut app, "W").is_empty());
+    assert!(notice(&app).starts_with("Read-only"));
+    // In help and the palette too.
+    assert!(
+        errtui::ui::help::help_lines(&app, 80)
+            .iter()
+            .any(|l| l.to_string().contains("tell ops"))
+    );
+}
