@@ -211,6 +211,8 @@ pub enum Msg {
     Diagnosed(Option<String>),
     /// The runtime could not do something the user asked for (open a browser, copy).
     EffectFailed(String),
+    /// Something the runtime did, to say in the status line.
+    Said(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -94,6 +94,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }));
         }
         Msg::EffectFailed(text) => notify(app, &text, NoticeKind::Error),
+        Msg::Said(text) => notify(app, &text, NoticeKind::Info),
     }
     fx
 }

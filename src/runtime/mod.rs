@@ -275,14 +275,16 @@ fn run_terminal_effects(
                 *events = None;
                 let ran = term.hand_over(|| run_shell(&line, pause));
                 *events = Some(EventStream::new());
-                let text = match ran {
-                    Ok(Ok(0)) => "The command ended.".to_string(),
-                    Ok(Ok(code)) => format!("The command ended with exit code {code}."),
-                    Ok(Err(e)) => format!("The command could not start: {e}"),
-                    Err(e) => format!("Could not take the terminal back: {e}"),
+                let msg = match ran {
+                    Ok(Ok(0)) => Msg::Said("The command ended.".to_string()),
+                    Ok(Ok(code)) => {
+                        Msg::EffectFailed(format!("The command ended with exit code {code}."))
+                    }
+                    Ok(Err(e)) => Msg::EffectFailed(format!("The command could not start: {e}")),
+                    Err(e) => Msg::EffectFailed(format!("Could not take the terminal back: {e}")),
                 };
                 core.app.dirty = true;
-                let fx = core.dispatch(Msg::EffectFailed(text));
+                let fx = core.dispatch(msg);
                 run_terminal_effects(core, term, fx, profiles, events);
             }
             _ => {}

@@ -100,9 +100,13 @@ impl TerminalGuard {
             io::stdout(),
             terminal::EnterAlternateScreen,
             crossterm::event::EnableBracketedPaste,
-            cursor::Hide
+            cursor::Hide,
+            terminal::Clear(terminal::ClearType::All)
         )?;
-        self.terminal.clear()
+        // A fresh terminal draws everything again. (Terminal::clear would ask the terminal
+        // where its cursor is, and the answer can be read by someone else.)
+        self.terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        Ok(())
     }
 
     pub fn draw(&mut self, app: &App, ui: &mut crate::ui::UiState) -> io::Result<()> {
