@@ -40,6 +40,14 @@ impl Section {
 /// Request ids: each result carries the id of the request it answers, so stale answers drop.
 pub type ReqId = u64;
 
+/// A pane on screen, for the mouse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    List,
+    Detail,
+    Stack,
+}
+
 /// A latest-wins job slot: a new fetch for a slot aborts the one before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Slot {
@@ -213,6 +221,16 @@ pub enum Msg {
     EffectFailed(String),
     /// Something the runtime did, to say in the status line.
     Said(String),
+    /// A click on a pane (and a list row).
+    Click {
+        pane: Pane,
+        row: Option<usize>,
+    },
+    /// The wheel over a pane: `down` or up.
+    Wheel {
+        pane: Pane,
+        down: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

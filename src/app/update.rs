@@ -95,6 +95,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::EffectFailed(text) => notify(app, &text, NoticeKind::Error),
         Msg::Said(text) => notify(app, &text, NoticeKind::Info),
+        Msg::Click { pane, row } => on_click(app, pane, row, &mut fx),
+        Msg::Wheel { pane, down } => on_wheel(app, pane, down, &mut fx),
     }
     fx
 }
@@ -659,4 +661,57 @@ fn switch_view(app: &mut App, i: usize, fx: &mut Vec<Effect>) {
     app.query.sort = v.query.sort;
     list::search(app, v.query.text.clone(), fx);
     notify(app, &format!("View `{}`.", v.name), NoticeKind::Info);
+}
+
+/// A click selects a list row, and focuses the pane it lands on. Ignored under an overlay.
+fn on_click(app: &mut App, pane: super::msg::Pane, row: Option<usize>, fx: &mut Vec<Effect>) {
+    use super::msg::Pane;
+    if !app.overlays.is_empty() {
+        return;
+    }
+    match pane {
+        Pane::List => {
+            if app.view != View::List && matches!(app.view, View::Detail | View::Stack) {
+                app.view = View::List;
+            }
+            if let Some(r) = row.filter(|r| *r < app.list.items.len()) {
+                app.list.selected = r;
+            }
+            list::follow_selection(app, fx);
+        }
+        Pane::Detail if app.view == View::List => error_view::open_selected(app, fx),
+        Pane::Stack if app.view == View::Detail => error_view::show_stack(app, fx),
+        _ => {}
+    }
+}
+
+/// The wheel moves the list's selection, or scrolls the detail and the stack trace.
+fn on_wheel(app: &mut App, pane: super::msg::Pane, down: bool, fx: &mut Vec<Effect>) {
+    use super::msg::Pane;
+    if !app.overlays.is_empty() {
+        return;
+    }
+    const STEP: u16 = 3;
+    match pane {
+        Pane::List => {
+            let action = if down { Action::Down } else { Action::Up };
+            for _ in 0..STEP {
+                list::on_action(app, action, fx);
+            }
+        }
+        Pane::Detail => {
+            app.detail_scroll = if down {
+                app.detail_scroll.saturating_add(STEP).min(app.detail_max)
+            } else {
+                app.detail_scroll.saturating_sub(STEP)
+            };
+        }
+        Pane::Stack => {
+            app.stack_scroll = if down {
+                app.stack_scroll.saturating_add(STEP).min(app.stack_max)
+            } else {
+                app.stack_scroll.saturating_sub(STEP)
+            };
+        }
+    }
 }

@@ -225,6 +225,18 @@ pub async fn run(backend: Arc<dyn Backend>, opts: RunOptions) -> Result<(), Stri
                     Msg::Key(k)
                 }
                 Some(Ok(TermEvent::Paste(text))) => Msg::Paste(text),
+                Some(Ok(TermEvent::Mouse(m))) => {
+                    use crossterm::event::{MouseButton, MouseEventKind};
+                    let Some((pane, row)) = crate::ui::hit(&ui, m.column, m.row) else {
+                        continue;
+                    };
+                    match m.kind {
+                        MouseEventKind::Down(MouseButton::Left) => Msg::Click { pane, row },
+                        MouseEventKind::ScrollDown => Msg::Wheel { pane, down: true },
+                        MouseEventKind::ScrollUp => Msg::Wheel { pane, down: false },
+                        _ => continue,
+                    }
+                }
                 Some(Ok(TermEvent::Resize(w, h))) => Msg::Resize(w, h),
                 Some(Ok(_)) => continue,
                 Some(Err(e)) => return Err(format!("could not read the terminal: {e}")),

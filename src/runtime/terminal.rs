@@ -46,6 +46,7 @@ impl TerminalGuard {
             out,
             terminal::EnterAlternateScreen,
             crossterm::event::EnableBracketedPaste,
+            crossterm::event::EnableMouseCapture,
             cursor::Hide
         ) {
             restore_terminal();
@@ -100,6 +101,7 @@ impl TerminalGuard {
             io::stdout(),
             terminal::EnterAlternateScreen,
             crossterm::event::EnableBracketedPaste,
+            crossterm::event::EnableMouseCapture,
             cursor::Hide,
             terminal::Clear(terminal::ClearType::All)
         )?;

@@ -101,6 +101,10 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut UiStat
     let rows_visible = inner.height.saturating_sub(1) as usize; // one line of header
     let offset = scroll_offset(ui.list_offset, app.list.selected, rows_visible, total);
     ui.list_offset = offset;
+    ui.list_rows = (
+        inner.y + 1,
+        (rows_visible.min(total.saturating_sub(offset))) as u16,
+    );
 
     // Fixed columns; the title takes what remains.
     let wide = inner.width >= 100;

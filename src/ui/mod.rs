@@ -18,6 +18,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use crate::app::keymap;
+use crate::app::msg::Pane;
 use crate::app::state::{App, NoticeKind, Overlay, View};
 use crate::text::{sanitize, truncate, width};
 
@@ -28,6 +29,10 @@ const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "�
 #[derive(Debug, Clone, PartialEq)]
 pub struct UiState {
     pub list_offset: usize,
+    /// Where the panes were drawn, for the mouse.
+    pub panes: Vec<(crate::app::msg::Pane, Rect)>,
+    /// The screen line of the list's first row, and how many rows show.
+    pub list_rows: (u16, u16),
     pub detail_max: u16,
     pub stack_max: u16,
     /// Where the detail pane's sections start, in lines.
@@ -38,11 +43,28 @@ impl Default for UiState {
     fn default() -> Self {
         UiState {
             list_offset: 0,
+            panes: Vec::new(),
+            list_rows: (0, 0),
             detail_max: u16::MAX,
             stack_max: u16::MAX,
             sections: Vec::new(),
         }
     }
+}
+
+/// What the mouse is over: a pane, and in the list the row (counted from the first loaded one).
+pub fn hit(ui: &UiState, x: u16, y: u16) -> Option<(Pane, Option<usize>)> {
+    let (pane, _) = ui
+        .panes
+        .iter()
+        .find(|(_, r)| x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height)?;
+    let row = (*pane == Pane::List)
+        .then(|| {
+            let (top, n) = ui.list_rows;
+            (y >= top && y < top + n).then(|| ui.list_offset + (y - top) as usize)
+        })
+        .flatten();
+    Some((*pane, row))
 }
 
 pub fn draw(f: &mut Frame, app: &App, ui: &mut UiState) {
@@ -54,6 +76,7 @@ pub fn draw(f: &mut Frame, app: &App, ui: &mut UiState) {
     ])
     .areas(f.area());
     draw_header(f, app, header);
+    ui.panes.clear();
     if app.view == View::Keys {
         client_keys::draw(f, app, body);
     } else if app.view == View::Settings {
@@ -69,17 +92,34 @@ pub fn draw(f: &mut Frame, app: &App, ui: &mut UiState) {
         ])
         .areas(body);
         list::draw(f, app, left, app.view == View::List, ui);
+        ui.panes.push((Pane::List, left));
         match app.view {
-            View::Stack => stacktrace::draw(f, app, right, true, ui),
-            _ => detail::draw(f, app, right, app.view == View::Detail, ui),
+            View::Stack => {
+                stacktrace::draw(f, app, right, true, ui);
+                ui.panes.push((Pane::Stack, right));
+            }
+            _ => {
+                detail::draw(f, app, right, app.view == View::Detail, ui);
+                ui.panes.push((Pane::Detail, right));
+            }
         }
     } else {
         // One pane: narrow terminals, a zoomed pane, or the list without its preview.
-        match app.view {
-            View::List => list::draw(f, app, body, true, ui),
-            View::Detail => detail::draw(f, app, body, true, ui),
-            _ => stacktrace::draw(f, app, body, true, ui),
-        }
+        let pane = match app.view {
+            View::List => {
+                list::draw(f, app, body, true, ui);
+                Pane::List
+            }
+            View::Detail => {
+                detail::draw(f, app, body, true, ui);
+                Pane::Detail
+            }
+            _ => {
+                stacktrace::draw(f, app, body, true, ui);
+                Pane::Stack
+            }
+        };
+        ui.panes.push((pane, body));
     }
     draw_status(f, app, status);
     draw_footer(f, app, footer);

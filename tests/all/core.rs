@@ -735,3 +735,36 @@ async fn a_profile_switch_starts_over_and_drops_the_other_servers_late_answers()
     assert_eq!(shown, ["STAGING-1"]);
     assert!(crate::core::render_text(&core.app).contains("[staging]"));
 }
+
+#[test]
+fn the_mouse_selects_rows_focuses_panes_and_scrolls() {
+    use errtui::app::msg::Pane;
+    let mut app = loaded_app(160, 48, 20);
+    let mut ui = errtui::ui::UiState::default();
+    let mut t = Terminal::new(TestBackend::new(160, 48)).expect("terminal");
+    t.draw(|f| errtui::ui::draw(f, &app, &mut ui))
+        .expect("draw");
+    // Row 4 of the list (header line, border, column header, then rows).
+    let (top, _) = ui.list_rows;
+    let (pane, row) = errtui::ui::hit(&ui, 10, top + 4).expect("over the list");
+    assert_eq!((pane, row), (Pane::List, Some(4)));
+    update(&mut app, Msg::Click { pane, row });
+    assert_eq!(app.list.selected, 4);
+    assert_eq!(app.selected().map(|e| e.short_id.as_str()), Some("SHOP-4"));
+    // The wheel moves the selection three rows.
+    update(
+        &mut app,
+        Msg::Wheel {
+            pane: Pane::List,
+            down: true,
+        },
+    );
+    assert_eq!(app.list.selected, 7);
+    // A click on the detail beside the list opens it there.
+    let (pane, _) = errtui::ui::hit(&ui, 150, 10).expect("over the detail");
+    assert_eq!(pane, Pane::Detail);
+    update(&mut app, Msg::Click { pane, row: None });
+    assert_eq!(app.view, View::Detail);
+    // Nothing under the status line.
+    assert!(errtui::ui::hit(&ui, 10, 47).is_none());
+}
