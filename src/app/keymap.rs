@@ -47,6 +47,7 @@ actions! {
     PickProfile,
     NextProfile,
     Palette,
+    EditFrame,
     Refresh,
     OpenLink,
     CopyLink,
@@ -118,6 +119,7 @@ impl Action {
             PickProfile => "pick_profile",
             NextProfile => "next_profile",
             Palette => "command_palette",
+            EditFrame => "open_frame_in_editor",
 
             Refresh => "refresh",
             OpenLink => "open_link",
@@ -298,6 +300,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding { keys: &[k('o')], label: "o", action: OpenLink, ctx: &[List, Error], desc: "open link (shown over SSH)", hint: "" },
     Binding { keys: &[k('y')], label: "y", action: CopyLink, ctx: &[List, Error], desc: "copy link (OSC 52)", hint: "" },
     Binding { keys: &[k('Y')], label: "Y", action: CopySummary, ctx: &[List, Error], desc: "copy a markdown summary for the incident channel", hint: "" },
+    Binding { keys: &[k('e')], label: "e", action: EditFrame, ctx: &[Error], desc: "open the failing frame in $EDITOR (found under source_roots)", hint: "" },
     Binding { keys: &[k('P')], label: "P", action: CopyFrame, ctx: &[Error], desc: "copy the failing frame's path:line", hint: "" },
     Binding { keys: &[k('I')], label: "I", action: CopyEventId, ctx: &[Error, Events], desc: "copy the event id", hint: "" },
     Binding { keys: &[k('z')], label: "z", action: ToggleLibrary, ctx: &[Stack], desc: "fold library frames", hint: "fold" },

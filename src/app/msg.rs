@@ -274,6 +274,12 @@ pub enum Effect {
         line: String,
         pause: bool,
     },
+    /// Open a frame's file in the user's editor at its line (the runtime finds the file under
+    /// the configured source roots).
+    EditFrame {
+        path: String,
+        line: u32,
+    },
     /// Keep the search history for the next run (the runtime writes it).
     SaveHistory(Vec<String>),
     /// Start over on another profile of the config file: its server, its token, nothing of the

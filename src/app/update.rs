@@ -440,6 +440,22 @@ fn global_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) -> bool {
         },
         Action::AssignedToMe => triage::toggle_assigned_to_me(app, fx),
         Action::PickProfile => profile_action(app, false, fx),
+        Action::EditFrame => {
+            let frame = app
+                .target()
+                .map(|t| t.id.clone())
+                .and_then(|id| app.event.data.as_ref().filter(|_| app.event.is(&id)))
+                .and_then(super::share::failing_frame_of)
+                .and_then(|f| Some((f.filename.clone()?, f.line?)));
+            match frame {
+                Some((path, line)) => fx.push(Effect::EditFrame { path, line }),
+                None => notify(
+                    app,
+                    "No frame with a file and line to open: wait for the event, or this error has none.",
+                    NoticeKind::Info,
+                ),
+            }
+        }
         Action::Palette => overlay::ask(
             app,
             Overlay::Pick(super::menu::Pick {

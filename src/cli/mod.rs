@@ -518,6 +518,7 @@ fn tui_options(g: &Global) -> crate::runtime::RunOptions {
         profiles: profile_switcher(g),
         views: views(g),
         commands: commands(g),
+        source_roots: source_roots(g),
     }
 }
 
@@ -528,6 +529,22 @@ fn commands(g: &Global) -> Vec<crate::app::commands::CustomCommand> {
             .commands
             .iter()
             .filter_map(|c| c.command().ok())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The config file's source roots, `~` expanded.
+fn source_roots(g: &Global) -> Vec<std::path::PathBuf> {
+    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+    match config::load_profile(&flags(g), &env) {
+        Ok((Some((_, cfg)), _)) => cfg
+            .source_roots
+            .iter()
+            .map(|r| match (r.strip_prefix("~"), &home) {
+                (Ok(rest), Some(h)) => h.join(rest),
+                _ => r.clone(),
+            })
             .collect(),
         _ => Vec::new(),
     }
@@ -836,6 +853,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                     profiles: profile_switcher(g),
                     views: views(g),
                     commands: commands(g),
+                    source_roots: source_roots(g),
                 },
             )
             .await?)

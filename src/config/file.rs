@@ -21,6 +21,9 @@ pub struct ConfigFile {
     /// Custom commands (k9s plugins): a key runs a shell command on the selected error.
     #[serde(default)]
     pub commands: Vec<CommandDef>,
+    /// Checkouts of your code: `e` opens a frame's file found under one of them.
+    #[serde(default)]
+    pub source_roots: Vec<PathBuf>,
 }
 
 /// `[[commands]]`.

@@ -327,7 +327,8 @@ impl Executor {
             | Effect::Quit
             | Effect::SwitchProfile(_)
             | Effect::SaveHistory(_)
-            | Effect::RunCommand { .. } => {}
+            | Effect::RunCommand { .. }
+            | Effect::EditFrame { .. } => {}
         }
     }
 }

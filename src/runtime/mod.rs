@@ -57,9 +57,10 @@ impl Core {
         let mut left = Vec::new();
         for effect in fx {
             match effect {
-                Effect::Copy(_) | Effect::SwitchProfile(_) | Effect::RunCommand { .. } => {
-                    left.push(effect)
-                }
+                Effect::Copy(_)
+                | Effect::SwitchProfile(_)
+                | Effect::RunCommand { .. }
+                | Effect::EditFrame { .. } => left.push(effect),
                 Effect::SaveHistory(h) if self.keep_history => {
                     if let Err(e) = history::save(&h) {
                         tracing::warn!("could not keep the search history: {e}");
@@ -129,6 +130,8 @@ pub struct RunOptions {
     pub views: Vec<crate::model::SavedView>,
     /// The config file's custom commands.
     pub commands: Vec<crate::app::commands::CustomCommand>,
+    /// Where `e` looks for a frame's file.
+    pub source_roots: Vec<std::path::PathBuf>,
 }
 
 /// Opens the backend of a profile, by name.
@@ -166,6 +169,7 @@ pub async fn run(backend: Arc<dyn Backend>, opts: RunOptions) -> Result<(), Stri
     core.app.local_browser = local_browser_available();
     core.app.utc = opts.utc;
     let profiles = opts.profiles;
+    let roots = opts.source_roots;
     core.keep_history = true;
     core.app.views = opts.views;
     core.app.commands = opts.commands;
@@ -183,12 +187,12 @@ pub async fn run(backend: Arc<dyn Backend>, opts: RunOptions) -> Result<(), Stri
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
 
     let fx = core.init();
-    run_terminal_effects(&mut core, &mut term, fx, &profiles, &mut events);
+    run_terminal_effects(&mut core, &mut term, fx, (&profiles, &roots), &mut events);
     if let Some((id, which)) = start {
         let mut fx = Vec::new();
         app::error_view::open_error(&mut core.app, &id, which, &mut fx);
         let fx = core.run(fx);
-        run_terminal_effects(&mut core, &mut term, fx, &profiles, &mut events);
+        run_terminal_effects(&mut core, &mut term, fx, (&profiles, &roots), &mut events);
     }
 
     while !core.app.quit {
@@ -247,11 +251,11 @@ pub async fn run(backend: Arc<dyn Backend>, opts: RunOptions) -> Result<(), Stri
             _ = stop.recv() => break,
         };
         let fx = core.dispatch(msg);
-        run_terminal_effects(&mut core, &mut term, fx, &profiles, &mut events);
+        run_terminal_effects(&mut core, &mut term, fx, (&profiles, &roots), &mut events);
         // Drain whatever else is already waiting, then draw once.
         while let Some(msg) = core.try_recv() {
             let fx = core.dispatch(msg);
-            run_terminal_effects(&mut core, &mut term, fx, &profiles, &mut events);
+            run_terminal_effects(&mut core, &mut term, fx, (&profiles, &roots), &mut events);
         }
     }
     term.restore();
@@ -262,15 +266,16 @@ fn run_terminal_effects(
     core: &mut Core,
     term: &mut terminal::TerminalGuard,
     fx: Vec<Effect>,
-    profiles: &Option<Profiles>,
+    ctx: (&Option<Profiles>, &[std::path::PathBuf]),
     events: &mut Option<EventStream>,
 ) {
+    let (profiles, roots) = ctx;
     for effect in fx {
         match effect {
             Effect::Copy(text) => {
                 if let Err(e) = term.copy_osc52(&text) {
                     let fx = core.dispatch(Msg::EffectFailed(format!("Could not copy: {e}")));
-                    run_terminal_effects(core, term, fx, profiles, events);
+                    run_terminal_effects(core, term, fx, ctx, events);
                 }
             }
             Effect::SwitchProfile(name) => {
@@ -281,7 +286,33 @@ fn run_terminal_effects(
                     ))),
                     None => Vec::new(),
                 };
-                run_terminal_effects(core, term, fx, profiles, events);
+                run_terminal_effects(core, term, fx, ctx, events);
+            }
+            Effect::EditFrame { path, line } => {
+                let fx = match find_source(roots, &path) {
+                    Some(file) => {
+                        let editor = std::env::var("VISUAL")
+                            .or_else(|_| std::env::var("EDITOR"))
+                            .unwrap_or_else(|_| "vi".into());
+                        let cmd = format!(
+                            "{editor} +{line} {}",
+                            crate::app::commands::shell_quote(&file.display().to_string())
+                        );
+                        core.dispatch(Msg::Said(format!("Opening {}:{line}", file.display())))
+                            .into_iter()
+                            .chain([Effect::RunCommand { line: cmd, pause: false }])
+                            .collect()
+                    }
+                    None if roots.is_empty() => core.dispatch(Msg::EffectFailed(
+                        "Set source_roots in the config file (the checkouts of your code) so e can find the frame's file.".into(),
+                    )),
+                    None => core.dispatch(Msg::EffectFailed(format!(
+                        "{} is not under any source root ({}).",
+                        crate::text::sanitize(&path),
+                        roots.iter().map(|r| r.display().to_string()).collect::<Vec<_>>().join(", ")
+                    ))),
+                };
+                run_terminal_effects(core, term, fx, ctx, events);
             }
             Effect::RunCommand { line, pause } => {
                 *events = None;
@@ -297,7 +328,7 @@ fn run_terminal_effects(
                 };
                 core.app.dirty = true;
                 let fx = core.dispatch(msg);
-                run_terminal_effects(core, term, fx, profiles, events);
+                run_terminal_effects(core, term, fx, ctx, events);
             }
             _ => {}
         }
@@ -376,4 +407,24 @@ fn run_shell(line: &str, pause: bool) -> std::io::Result<i32> {
         let _ = std::io::stdin().read_line(&mut s);
     }
     Ok(code)
+}
+
+/// The file a frame names, under one of `roots`: the path as it is under each root, then with
+/// its leading directories dropped one by one (a server's `/srv/app/shop/models.py` is
+/// `shop/models.py` in a checkout). Never outside a root.
+pub fn find_source(roots: &[std::path::PathBuf], path: &str) -> Option<std::path::PathBuf> {
+    let parts: Vec<&str> = path
+        .split(['/', '\\'])
+        .filter(|p| !p.is_empty() && *p != "." && *p != "..")
+        .collect();
+    for start in 0..parts.len() {
+        let rel: std::path::PathBuf = parts[start..].iter().collect();
+        for root in roots {
+            let candidate = root.join(&rel);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+    }
+    None
 }

@@ -435,3 +435,25 @@ fn custom_commands_check_keys_and_placeholders_when_the_file_is_read() {
         .expect_err("two characters");
     assert!(e.contains("one character"), "{e}");
 }
+
+#[test]
+fn e_finds_a_frames_file_under_a_source_root_and_never_outside() {
+    use errtui::runtime::find_source;
+    let root = tempfile::tempdir().expect("root");
+    std::fs::create_dir_all(root.path().join("shop")).expect("dir");
+    std::fs::write(root.path().join("shop/models.py"), "x = 1\n").expect("file");
+    let roots = vec![root.path().to_path_buf()];
+    assert_eq!(
+        find_source(&roots, "/srv/app/shop/models.py"),
+        Some(root.path().join("shop/models.py"))
+    );
+    assert_eq!(
+        find_source(&roots, "shop/models.py"),
+        Some(root.path().join("shop/models.py"))
+    );
+    assert_eq!(find_source(&roots, "../../shop/nothere.py"), None);
+    assert_eq!(find_source(&roots, "../../../etc/passwd"), None);
+    assert_eq!(find_source(&[], "shop/models.py"), None);
+    let cfg = parse("source_roots = [\"~/src/web\"]\n").expect("roots");
+    assert_eq!(cfg.source_roots.len(), 1);
+}

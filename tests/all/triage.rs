@@ -742,3 +742,18 @@ fn a_custom_command_fills_its_placeholders_shell_quoted() {
             .any(|l| l.to_string().contains("tell ops"))
     );
 }
+
+#[test]
+fn e_asks_the_runtime_to_open_the_failing_frame() {
+    let mut app = loaded_app(80, 24, 2);
+    update(&mut app, code(KeyCode::Enter));
+    assert!(no_change(&press(&mut app, "e")));
+    assert!(notice(&app).contains("No frame"), "{}", notice(&app));
+    let req = app.event.load().req().expect("event asked");
+    update(&mut app, event_loaded(req, "100".into(), Ok(event("100"))));
+    let fx = press(&mut app, "e");
+    assert!(
+        matches!(&fx[..], [Effect::EditFrame { path, line }] if !path.is_empty() && *line > 0),
+        "{fx:?}"
+    );
+}
