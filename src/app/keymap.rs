@@ -48,6 +48,7 @@ actions! {
     NextProfile,
     Palette,
     EditFrame,
+    PickEnvironment,
     Refresh,
     OpenLink,
     CopyLink,
@@ -120,6 +121,7 @@ impl Action {
             NextProfile => "next_profile",
             Palette => "command_palette",
             EditFrame => "open_frame_in_editor",
+            PickEnvironment => "pick_environment",
 
             Refresh => "refresh",
             OpenLink => "open_link",
@@ -293,6 +295,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding { keys: &[k('=')], label: "=", action: Merge, ctx: &[List], desc: "merge the marked errors (asks first)", hint: "" },
     Binding { keys: &[k('N')], label: "N", action: CreateIssue, ctx: &[List, Error], desc: "create a GitLab issue from the error", hint: "" },
     Binding { keys: &[k('L')], label: "L", action: OpenIssue, ctx: &[Error], desc: "open the linked GitLab issue", hint: "" },
+    Binding { keys: &[k('e')], label: "e", action: PickEnvironment, ctx: &[List], desc: "show one environment's errors (or all) from a picker", hint: "" },
     Binding { keys: &[k('A')], label: "A", action: AssignedToMe, ctx: &[List], desc: "show only errors assigned to me (again: all)", hint: "" },
     Binding { keys: &[k('C')], label: "C", action: PickProfile, ctx: &[List, Error], desc: "switch profile (server, project, token) from a picker", hint: "" },
     Binding { keys: &[k('>')], label: ">", action: NextProfile, ctx: &[List, Error], desc: "switch to the next profile", hint: "" },

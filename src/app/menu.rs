@@ -84,6 +84,8 @@ pub enum PickKind {
     Profile,
     /// The command palette: actions, profiles, "go to error".
     Palette,
+    /// The list's environment.
+    Environment,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -115,6 +117,8 @@ pub enum PickChoice {
     GoTo(String),
     /// Run custom command `i` of the config file.
     Command(usize),
+    /// Show this environment's errors, or every environment's.
+    Environment(Option<String>),
 }
 
 pub enum Picked {
@@ -426,6 +430,17 @@ fn all_options(app: &App, p: &Pick, f: &str) -> Vec<PickOption> {
             })
             .collect(),
         PickKind::Palette => palette(app, f),
+        PickKind::Environment => std::iter::once(None)
+            .chain(app.environments.data.iter().flatten().map(Some))
+            .map(|e| PickOption {
+                hay: e.cloned().unwrap_or_else(|| "all environments".into()),
+                label: e
+                    .map(|e| crate::text::sanitize(e))
+                    .unwrap_or_else(|| "all environments".into()),
+                detail: String::new(),
+                choice: PickChoice::Environment(e.cloned()),
+            })
+            .collect(),
         PickKind::Person => app
             .people
             .data
@@ -470,6 +485,7 @@ pub fn on_pick_key(app: &mut App, key: &KeyEvent) -> Picked {
                     PickKind::Release => app.releases.data.is_none(),
                     PickKind::Person => app.people.data.is_none(),
                     PickKind::Profile | PickKind::Palette => false,
+                    PickKind::Environment => app.environments.data.is_none(),
                 };
                 let text = if waiting {
                     "Still loading: pick again in a moment."

@@ -62,6 +62,7 @@ pub enum Slot {
     Settings,
     People,
     Releases,
+    Environments,
 }
 
 /// What to fetch.
@@ -92,6 +93,8 @@ pub enum Fetch {
     People,
     /// Recent releases, for "resolve in".
     Releases,
+    /// Environments, for the list's filter.
+    Environments,
 }
 
 impl Fetch {
@@ -106,6 +109,7 @@ impl Fetch {
             Fetch::Settings => Slot::Settings,
             Fetch::People => Slot::People,
             Fetch::Releases => Slot::Releases,
+            Fetch::Environments => Slot::Environments,
         }
     }
 }
@@ -125,6 +129,7 @@ pub enum Data {
         members: Vec<Member>,
     },
     Releases(Vec<Release>),
+    Environments(Vec<String>),
 }
 
 /// Timers: each kind is latest-wins, so a newer one replaces the one before.

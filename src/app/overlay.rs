@@ -369,6 +369,11 @@ pub fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
                 close(app);
                 super::update::act(app, action, 1, "That", fx);
             }
+            super::menu::Picked::Chosen(super::menu::PickChoice::Environment(env)) => {
+                close(app);
+                let text = super::update::with_environment(&app.query.text, env.as_deref());
+                super::list::search(app, text, fx);
+            }
             super::menu::Picked::Chosen(super::menu::PickChoice::Command(i)) => {
                 close(app);
                 super::commands::start(app, i, fx);

@@ -287,6 +287,7 @@ pub struct App {
     pub mark_anchor: Option<usize>,
     pub people: Resource<People>,
     pub releases: Resource<Vec<Release>>,
+    pub environments: Resource<Vec<String>>,
     /// The last action, for `U` within a minute.
     pub undo: Option<Undo>,
     /// "Assign to me" chosen before errtui knew who "me" is: the errors, once it does.
@@ -373,6 +374,7 @@ impl App {
             mark_anchor: None,
             people: Resource::default(),
             releases: Resource::default(),
+            environments: Resource::default(),
             undo: None,
             assign_me_after: None,
             count: None,

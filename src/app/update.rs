@@ -61,7 +61,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             | Slot::Events
             | Slot::Tags
             | Slot::People
-            | Slot::Releases => {}
+            | Slot::Releases
+            | Slot::Environments => {}
         },
         Msg::Updated {
             req,
@@ -204,6 +205,20 @@ fn on_loaded(
             });
             triage::releases_loaded(app, req, r);
         }
+        Fetch::Environments => {
+            let r = result.and_then(|d| match d {
+                Data::Environments(x) => Ok(x),
+                _ => Err(wrong()),
+            });
+            let now = app.now;
+            if let super::resource::Outcome::Data(e) =
+                app.environments
+                    .track
+                    .accept(req, r, now, &mut app.next_req)
+            {
+                app.environments.data = Some(e);
+            }
+        }
     }
 }
 
@@ -257,6 +272,7 @@ fn tracker(app: &mut App, slot: Slot) -> &mut Tracker {
         Slot::Settings => &mut app.settings.track,
         Slot::People => &mut app.people.track,
         Slot::Releases => &mut app.releases.track,
+        Slot::Environments => &mut app.environments.track,
     }
 }
 
@@ -455,6 +471,23 @@ fn global_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) -> bool {
                     NoticeKind::Info,
                 ),
             }
+        }
+        Action::PickEnvironment => {
+            if app.environments.data.is_none() && !app.environments.load().is_loading() {
+                let req = app.req();
+                app.environments.track.start(req);
+                fetch(app, req, Fetch::Environments, fx);
+            }
+            overlay::ask(
+                app,
+                Overlay::Pick(super::menu::Pick {
+                    kind: super::menu::PickKind::Environment,
+                    ids: Vec::new(),
+                    what: String::new(),
+                    filter: LineEditor::default(),
+                    selected: 0,
+                }),
+            )
         }
         Action::Palette => overlay::ask(
             app,
@@ -730,4 +763,21 @@ fn on_wheel(app: &mut App, pane: super::msg::Pane, down: bool, fx: &mut Vec<Effe
             };
         }
     }
+}
+
+/// The list's search with `environment:NAME` in place of any other environment (none: all).
+pub fn with_environment(text: &str, env: Option<&str>) -> String {
+    let mut words: Vec<String> = text
+        .split_whitespace()
+        .filter(|w| !w.starts_with("environment:"))
+        .map(str::to_string)
+        .collect();
+    if let Some(e) = env {
+        words.push(if e.contains(char::is_whitespace) {
+            format!("environment:\"{e}\"")
+        } else {
+            format!("environment:{e}")
+        });
+    }
+    words.join(" ")
 }

@@ -107,6 +107,10 @@ pub trait Backend: Send + Sync {
     async fn whoami(&self) -> Result<Assignee> {
         Err(self.refusal(|t| &t.assign, "assigning errors"))
     }
+    /// The environments errors are seen in (Sentry's `environment`), for the list's filter.
+    async fn environments(&self) -> Result<Vec<String>> {
+        Err(self.unsupported("environments"))
+    }
     /// Recent releases, newest first.
     async fn releases(&self) -> Result<Vec<Release>> {
         Err(self.refusal(|t| &t.release_resolve, "releases"))

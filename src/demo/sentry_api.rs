@@ -53,6 +53,12 @@ pub fn routes() -> Router<AppState> {
             get(org_notes).post(org_note),
         )
         .route("/api/0/organizations/{org}/members/", get(members))
+        .route(
+            "/api/0/organizations/{org}/environments/",
+            get(|| async {
+                Json(json!([{"id": "1", "name": "production"}, {"id": "2", "name": "staging"}, {"id": "3", "name": "development"}]))
+            }),
+        )
         .route("/api/0/organizations/{org}/teams/", get(teams))
         .route("/api/0/organizations/{org}/releases/", get(releases))
         .route("/api/0/projects/{org}/{project}/releases/", get(releases))

@@ -172,6 +172,11 @@ pub fn draw_pick(f: &mut Frame, app: &App, p: &Pick) {
             app.people.load().failure().map(|f| f.message.clone()),
         ),
         PickKind::Profile | PickKind::Palette => ("thing", false, None),
+        PickKind::Environment => (
+            "environment",
+            app.environments.data.is_none() && app.environments.load().is_loading(),
+            app.environments.load().failure().map(|f| f.message.clone()),
+        ),
     };
     let mut spans = vec![Span::styled("filter: ", theme::dim())];
     spans.extend(editor_spans(&p.filter));
@@ -224,6 +229,7 @@ pub fn draw_pick(f: &mut Frame, app: &App, p: &Pick) {
         PickKind::Person => format!("Assign {} to", p.what),
         PickKind::Profile => "Switch to profile".to_string(),
         PickKind::Palette => "Command palette".to_string(),
+        PickKind::Environment => "Show the errors of".to_string(),
     };
     boxed(f, &title, lines, w);
 }

@@ -771,3 +771,54 @@ fn digits_switch_views_and_the_header_names_the_view() {
     update(&mut app, key('2'));
     assert_eq!(app.count, Some(2));
 }
+
+#[test]
+fn the_environment_picker_filters_the_list_by_environment() {
+    use errtui::app::msg::Data;
+    let mut app = loaded_app(80, 24, 3);
+    app.query.text = "TypeError environment:dev".into();
+    let fx = update(&mut app, key('e'));
+    let req = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Fetch {
+                req,
+                fetch: Fetch::Environments,
+            } => Some(*req),
+            _ => None,
+        })
+        .expect("environments asked for");
+    update(
+        &mut app,
+        Msg::Loaded {
+            req,
+            fetch: Fetch::Environments,
+            result: Ok(Data::Environments(vec![
+                "production".into(),
+                "staging".into(),
+            ])),
+        },
+    );
+    update(&mut app, Msg::Paste("stag".into()));
+    let fx = update(&mut app, code(KeyCode::Enter));
+    assert_eq!(app.query.text, "TypeError environment:staging");
+    assert!(fx.iter().any(|e| matches!(
+        e,
+        Effect::Fetch {
+            fetch: Fetch::List { .. },
+            ..
+        }
+    )));
+    // "all environments" takes the filter away; the list of names is not asked for twice.
+    let fx = update(&mut app, key('e'));
+    assert!(!fx.iter().any(|e| matches!(
+        e,
+        Effect::Fetch {
+            fetch: Fetch::Environments,
+            ..
+        }
+    )));
+    update(&mut app, Msg::Paste("all".into()));
+    update(&mut app, code(KeyCode::Enter));
+    assert_eq!(app.query.text, "TypeError");
+}

@@ -777,6 +777,10 @@ impl Backend for SentryBackend {
         self.list_releases().await
     }
 
+    async fn environments(&self) -> Result<Vec<String>> {
+        self.list_environments().await
+    }
+
     async fn set_status(&self, id: &str, status: &Status) -> Result<ErrorSummary> {
         let op = Op::new(
             "the `event:write` scope",

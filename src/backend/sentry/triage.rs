@@ -352,6 +352,25 @@ impl SentryBackend {
         })
     }
 
+    /// The organization's environments, by name.
+    pub(super) async fn list_environments(&self) -> Result<Vec<String>> {
+        let op = Op::new(
+            "the `project:read` scope",
+            "list environments",
+            format!("organization `{}`", self.org),
+        );
+        let all = self
+            .all_pages::<Value>(&self.org_path("environments/")?, &op, super::MAX_LISTED)
+            .await?;
+        let mut names: Vec<String> = all
+            .iter()
+            .filter_map(|e| text(e, "name").filter(|n| !n.is_empty()))
+            .collect();
+        names.sort();
+        names.dedup();
+        Ok(names)
+    }
+
     /// Recent releases of the project (or organization), newest first.
     pub(super) async fn list_releases(&self) -> Result<Vec<Release>> {
         let op = Op::new(
