@@ -513,7 +513,7 @@ pub fn on_pick_key(app: &mut App, key: &KeyEvent) -> Picked {
 /// The palette's options: "go to error" when the filter looks like an id, every action that
 /// applies here with its key, then every profile.
 fn palette(app: &App, f: &str) -> Vec<PickOption> {
-    use super::keymap::{BINDINGS, applies};
+    use super::keymap::applies;
     let mut out = Vec::new();
     let t = f.trim();
     if !t.is_empty()
@@ -531,7 +531,7 @@ fn palette(app: &App, f: &str) -> Vec<PickOption> {
     }
     let here = app.contexts();
     let mut seen = Vec::new();
-    for b in BINDINGS.iter().filter(|b| applies(b, &here)) {
+    for b in app.keymap.bindings.iter().filter(|b| applies(b, &here)) {
         if seen.contains(&b.action) || b.action == super::keymap::Action::Palette {
             continue;
         }
@@ -544,7 +544,7 @@ fn palette(app: &App, f: &str) -> Vec<PickOption> {
                 b.action.name().replace('_', " ")
             ),
             label: b.desc.to_string(),
-            detail: b.label.to_string(),
+            detail: b.label.clone(),
             choice: PickChoice::Action(b.action),
         });
     }

@@ -300,6 +300,10 @@ pub struct App {
     pub history: Vec<String>,
     /// Where ↑/↓ are in the history while the search line is open.
     pub history_pos: Option<usize>,
+    /// The keys in use: errtui's defaults with the config's `[keys]` over them.
+    pub keymap: std::sync::Arc<super::keymap::Keymap>,
+    /// The keys of a chord pressed so far (`g` of `g g`).
+    pub chord: Vec<super::keymap::Key>,
     /// Custom commands from the config file.
     pub commands: Vec<super::commands::CustomCommand>,
     /// The config file's views: `1`…`9` switch to them.
@@ -381,6 +385,8 @@ impl App {
             reason_for: None,
             history: Vec::new(),
             history_pos: None,
+            keymap: std::sync::Arc::new(super::keymap::Keymap::defaults().clone()),
+            chord: Vec::new(),
             commands: Vec::new(),
             views: Vec::new(),
             profiles: Vec::new(),

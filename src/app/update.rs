@@ -323,13 +323,32 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
     {
         return super::commands::start(app, i, fx);
     }
-    let Some(action) = keymap::lookup(&key, &app.contexts()) else {
-        let text = format!(
-            "{} does nothing in {} (? lists the keys).",
-            key_name(&key),
-            pane_name(app.view)
-        );
-        return notify(app, &text, NoticeKind::Info);
+    let mut pressed = std::mem::take(&mut app.chord);
+    pressed.push(keymap::Key::of(&key));
+    let here = app.contexts();
+    let found = match app.keymap.find(&pressed, &here) {
+        // A chord that went nowhere: the last key on its own.
+        keymap::Found::None if pressed.len() > 1 => {
+            pressed = vec![keymap::Key::of(&key)];
+            app.keymap.find(&pressed, &here)
+        }
+        f => f,
+    };
+    let action = match found {
+        keymap::Found::Action(a) => a,
+        keymap::Found::Partial => {
+            let so_far: Vec<String> = pressed.iter().map(keymap::Key::label).collect();
+            app.chord = pressed;
+            return notify(app, &format!("{} …", so_far.join(" ")), NoticeKind::Info);
+        }
+        keymap::Found::None => {
+            let text = format!(
+                "{} does nothing in {} (? lists the keys).",
+                key_name(&key),
+                pane_name(app.view)
+            );
+            return notify(app, &text, NoticeKind::Info);
+        }
     };
     act(app, action, repeat, &key_name(&key), fx);
 }

@@ -519,18 +519,29 @@ fn tui_options(g: &Global) -> crate::runtime::RunOptions {
         views: views(g),
         commands: commands(g),
         source_roots: source_roots(g),
+        keymap: keymap(g),
     }
 }
 
 /// The config file's custom commands (checked when the file was read).
 fn commands(g: &Global) -> Vec<crate::app::commands::CustomCommand> {
     match config::load_profile(&flags(g), &env) {
-        Ok((Some((_, cfg)), _)) => cfg
-            .commands
-            .iter()
-            .filter_map(|c| c.command().ok())
-            .collect(),
+        Ok((Some((_, cfg)), _)) => {
+            let keys = cfg.keymap();
+            cfg.commands
+                .iter()
+                .filter_map(|c| c.command(&keys).ok())
+                .collect()
+        }
         _ => Vec::new(),
+    }
+}
+
+/// The keymap: errtui's defaults with the config's `[keys]` over them.
+fn keymap(g: &Global) -> Option<crate::app::keymap::Keymap> {
+    match config::load_profile(&flags(g), &env) {
+        Ok((Some((_, cfg)), _)) if !cfg.keys.is_empty() => Some(cfg.keymap()),
+        _ => None,
     }
 }
 
@@ -854,6 +865,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                     views: views(g),
                     commands: commands(g),
                     source_roots: source_roots(g),
+                    keymap: keymap(g),
                 },
             )
             .await?)

@@ -24,6 +24,38 @@ pub struct ConfigFile {
     /// Checkouts of your code: `e` opens a frame's file found under one of them.
     #[serde(default)]
     pub source_roots: Vec<PathBuf>,
+    /// Keys by action name, over errtui's defaults (assets/keymap.toml): `top = ["g g", "Home"]`.
+    #[serde(default)]
+    pub keys: BTreeMap<String, crate::app::keymap::KeyList>,
+}
+
+impl ConfigFile {
+    /// errtui's keymap with this file's `[keys]` over it (checked when the file was read).
+    pub fn keymap(&self) -> crate::app::keymap::Keymap {
+        keymap_of(self, "").unwrap_or_else(|_| crate::app::keymap::Keymap::defaults().clone())
+    }
+}
+
+/// The merged keymap; errors name the line of the action in `text`.
+fn keymap_of(cfg: &ConfigFile, text: &str) -> Result<crate::app::keymap::Keymap, String> {
+    use crate::app::keymap::{KeyList, Keymap};
+    let defaults: BTreeMap<String, KeyList> =
+        toml::from_str(include_str!("../../assets/keymap.toml")).unwrap_or_default();
+    // The line of `name =` in the [keys] table.
+    let line = |name: &str| {
+        let start = text.find("[keys]").unwrap_or(0);
+        text[start..]
+            .lines()
+            .position(|l| {
+                let t = l.trim_start();
+                t.strip_prefix(name)
+                    .or_else(|| t.strip_prefix(&format!("\"{name}\"")))
+                    .is_some_and(|r| r.trim_start().starts_with('='))
+            })
+            .map(|i| text[..start].lines().count() + i + 1)
+            .unwrap_or(0)
+    };
+    Keymap::build(&defaults, &cfg.keys, &line)
 }
 
 /// `[[commands]]`.
@@ -58,9 +90,12 @@ pub enum CommandContext {
 }
 
 impl CommandDef {
-    /// The command as the app runs it, or why it cannot be: a key errtui already uses there,
-    /// an unknown placeholder.
-    pub fn command(&self) -> Result<crate::app::commands::CustomCommand, String> {
+    /// The command as the app runs it, or why it cannot be: a key errtui already uses there
+    /// (with `keys`), an unknown placeholder.
+    pub fn command(
+        &self,
+        keys: &crate::app::keymap::Keymap,
+    ) -> Result<crate::app::commands::CustomCommand, String> {
         use crate::app::keymap::{self, Ctx};
         let mut chars = self.key.chars();
         let (Some(key), None) = (chars.next(), chars.next()) else {
@@ -91,7 +126,7 @@ impl CommandDef {
             _ => &[&[Ctx::Error, Ctx::Stack]],
         };
         for here in places {
-            if let Some(a) = keymap::lookup(&ev, here) {
+            if let keymap::Found::Action(a) = keys.find(&[keymap::Key::of(&ev)], here) {
                 return Err(format!(
                     "command `{}`: key `{key}` is errtui's `{}` there: pick another key",
                     self.description,
@@ -294,8 +329,14 @@ pub fn parse(text: &str, path: &Path) -> Result<ConfigFile, String> {
             ));
         }
     }
+    let keys = keymap_of(&cfg, text).map_err(|e| {
+        format!(
+            "{}: {e}. The actions and their keys are in assets/keymap.toml.",
+            path.display()
+        )
+    })?;
     for c in &cfg.commands {
-        c.command()
+        c.command(&keys)
             .map_err(|e| format!("{}: {e}.", path.display()))?;
     }
     if cfg.views.len() > 9 {

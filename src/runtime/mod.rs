@@ -93,6 +93,7 @@ impl Core {
         app.history = old.history.clone();
         app.views = old.views.clone();
         app.commands = old.commands.clone();
+        app.keymap = old.keymap.clone();
         let (tx, rx) = mpsc::unbounded_channel::<Msg>();
         self.exec = Executor::new(backend, tx);
         self.rx = rx;
@@ -132,6 +133,8 @@ pub struct RunOptions {
     pub commands: Vec<crate::app::commands::CustomCommand>,
     /// Where `e` looks for a frame's file.
     pub source_roots: Vec<std::path::PathBuf>,
+    /// The keymap with the config's `[keys]`, when it has any.
+    pub keymap: Option<crate::app::keymap::Keymap>,
 }
 
 /// Opens the backend of a profile, by name.
@@ -173,6 +176,9 @@ pub async fn run(backend: Arc<dyn Backend>, opts: RunOptions) -> Result<(), Stri
     core.keep_history = true;
     core.app.views = opts.views;
     core.app.commands = opts.commands;
+    if let Some(k) = opts.keymap {
+        core.app.keymap = Arc::new(k);
+    }
     core.app.history = history::load();
     if let Some(p) = &profiles {
         core.app.profiles = p.names.clone();

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::{centered, theme};
-use crate::app::keymap::{BINDINGS, Binding, Ctx, applies};
+use crate::app::keymap::{Binding, Ctx, applies};
 use crate::app::state::{App, NoticeKind};
 use crate::text::{sanitize, truncate};
 
@@ -53,7 +53,9 @@ pub fn help_lines(app: &App, w: usize) -> Vec<Line<'static>> {
         ("Elsewhere", Box::new(|b: &Binding| !applies(b, &here))),
     ];
     for (name, pick) in groups.iter() {
-        let items: Vec<&Binding> = BINDINGS
+        let items: Vec<&Binding> = app
+            .keymap
+            .bindings
             .iter()
             .filter(|b| pick(b) && app.offers(b.action))
             .collect();

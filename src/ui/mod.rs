@@ -17,7 +17,6 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use crate::app::keymap;
 use crate::app::msg::Pane;
 use crate::app::state::{App, NoticeKind, Overlay, View};
 use crate::text::{sanitize, truncate, width};
@@ -238,10 +237,11 @@ fn first_key(label: &str) -> &str {
 
 fn draw_footer(f: &mut Frame, app: &App, area: Rect) {
     use crate::app::keymap::Action;
-    let hints: Vec<(Action, &str, &str)> = keymap::hints(&app.contexts())
-        .into_iter()
+    let all = app.keymap.hints(&app.contexts());
+    let hints: Vec<(Action, &str, &str)> = all
+        .iter()
         .filter(|(action, ..)| app.offers(*action))
-        .map(|(a, k, w)| (a, first_key(k), w))
+        .map(|(a, k, w)| (*a, first_key(k), *w))
         .collect();
     let cost = |k: &str, w: &str| width(k) + width(w) + 3;
     // `? help` and `q quit` always show; the pane's own keys fill the room before them.

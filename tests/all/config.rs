@@ -418,7 +418,7 @@ fn custom_commands_check_keys_and_placeholders_when_the_file_is_read() {
         "[[commands]]\nkey = \"O\"\ncontext = \"error\"\ndescription = \"runbook\"\nrun = \"open-runbook {short_id} {tag:server_name}\"\n",
     )
     .expect("valid");
-    let c = cfg.commands[0].command().expect("command");
+    let c = cfg.commands[0].command(&cfg.keymap()).expect("command");
     assert_eq!((c.key, c.pause, c.mutating), ('O', true, false));
     let e = parse(
         "[[commands]]\nkey = \"r\"\ncontext = \"list\"\ndescription = \"x\"\nrun = \"true\"\n",
@@ -456,4 +456,34 @@ fn e_finds_a_frames_file_under_a_source_root_and_never_outside() {
     assert_eq!(find_source(&[], "shop/models.py"), None);
     let cfg = parse("source_roots = [\"~/src/web\"]\n").expect("roots");
     assert_eq!(cfg.source_roots.len(), 1);
+}
+
+#[test]
+fn keys_in_the_config_override_by_action_and_their_mistakes_name_the_line() {
+    let cfg = parse("[keys]\ntop = [\"g g\", \"Home\"]\nresolve = \"Ctrl-x\"\n").expect("keys");
+    let map = cfg.keymap();
+    assert!(
+        map.bindings
+            .iter()
+            .any(|b| b.action.name() == "top" && b.label == "g g/Home")
+    );
+    let e = parse(
+        "default_profile = \"p\"\n[profiles.p]\n\n[keys]\nresolve = \"r\"\nreslove = \"x\"\n",
+    )
+    .expect_err("unknown action");
+    assert!(
+        e.contains("line 6") && e.contains("`reslove` is not an action"),
+        "{e}"
+    );
+    let e = parse("[keys]\nresolve = \"R\"\n").expect_err("clash");
+    assert!(
+        e.contains("line 2") && e.contains("recommended_event"),
+        "{e}"
+    );
+    // A custom command may take a key the user freed.
+    let cfg = parse(
+        "[keys]\nresolve = \"Ctrl-x\"\n[[commands]]\nkey = \"r\"\ncontext = \"list\"\ndescription = \"mine\"\nrun = \"true\"\n",
+    )
+    .expect("r is free now");
+    assert_eq!(cfg.commands[0].command(&cfg.keymap()).expect("ok").key, 'r');
 }

@@ -822,3 +822,32 @@ fn the_environment_picker_filters_the_list_by_environment() {
     update(&mut app, code(KeyCode::Enter));
     assert_eq!(app.query.text, "TypeError");
 }
+
+#[test]
+fn a_chord_waits_for_its_second_key_and_help_shows_the_merged_keys() {
+    let cfg = errtui::config::file::parse(
+        "[keys]\ntop = [\"g g\", \"Home\"]\n",
+        std::path::Path::new("/c.toml"),
+    )
+    .expect("keys");
+    let mut app = loaded_app(80, 24, 10);
+    app.keymap = std::sync::Arc::new(cfg.keymap());
+    for _ in 0..5 {
+        update(&mut app, key('j'));
+    }
+    update(&mut app, key('g'));
+    assert_eq!(app.list.selected, 5, "g alone waits");
+    assert!(app.notice.as_ref().is_some_and(|n| n.text.contains("g …")));
+    update(&mut app, key('g'));
+    assert_eq!(app.list.selected, 0, "g g goes to the top");
+    // A chord that goes nowhere falls back to the last key on its own.
+    update(&mut app, key('g'));
+    update(&mut app, key('j'));
+    assert_eq!(app.list.selected, 1);
+    let help: String = errtui::ui::help::help_lines(&app, 80)
+        .iter()
+        .map(|l| l.to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(help.contains("g g/Home"), "{help}");
+}
