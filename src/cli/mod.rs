@@ -512,6 +512,7 @@ pub fn backend_for(r: config::Resolved, allow: bool) -> Result<Arc<dyn Backend>,
 }
 
 fn tui_options(g: &Global) -> crate::runtime::RunOptions {
+    set_theme(g);
     crate::runtime::RunOptions {
         start: None,
         utc: g.utc,
@@ -534,6 +535,15 @@ fn commands(g: &Global) -> Vec<crate::app::commands::CustomCommand> {
                 .collect()
         }
         _ => Vec::new(),
+    }
+}
+
+/// The config's theme, for the drawing (checked when the file was read).
+fn set_theme(g: &Global) {
+    if let Ok((Some((_, cfg)), _)) = config::load_profile(&flags(g), &env)
+        && let Some(t) = &cfg.theme
+    {
+        let _ = crate::ui::theme::set(t);
     }
 }
 
@@ -856,6 +866,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Some(Command::Open { id, event }) => {
             let Located { backend, id, event } = locate(g, &id, event.as_deref()).await?;
+            set_theme(g);
             Ok(crate::runtime::run(
                 backend,
                 crate::runtime::RunOptions {

@@ -24,6 +24,8 @@ pub struct ConfigFile {
     /// Checkouts of your code: `e` opens a frame's file found under one of them.
     #[serde(default)]
     pub source_roots: Vec<PathBuf>,
+    /// `default` (the terminal's 16 colours) or `mono` (no colour, as with NO_COLOR).
+    pub theme: Option<String>,
     /// Keys by action name, over errtui's defaults (assets/keymap.toml): `top = ["g g", "Home"]`.
     #[serde(default)]
     pub keys: BTreeMap<String, crate::app::keymap::KeyList>,
@@ -328,6 +330,19 @@ pub fn parse(text: &str, path: &Path) -> Result<ConfigFile, String> {
                 path.display()
             ));
         }
+    }
+    if let Some(t) = &cfg.theme
+        && !matches!(t.as_str(), "default" | "mono")
+    {
+        let line = text
+            .lines()
+            .position(|l| l.trim_start().starts_with("theme"))
+            .map(|i| i + 1)
+            .unwrap_or(1);
+        return Err(format!(
+            "{}:{line}: theme `{t}` does not exist: use \"default\" (the terminal's 16 colours) or \"mono\" (no colour).",
+            path.display()
+        ));
     }
     let keys = keymap_of(&cfg, text).map_err(|e| {
         format!(

@@ -8,9 +8,27 @@ use ratatui::style::{Color, Modifier, Style};
 
 use crate::model::{Level, Status};
 
+/// `theme = "mono"` in the config: attributes only, as with `NO_COLOR`.
+static MONO: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Picks a theme by name: `default` (the terminal's 16 colours) or `mono` (no colour).
+pub fn set(name: &str) -> Result<(), String> {
+    match name {
+        "default" => MONO.store(false, std::sync::atomic::Ordering::Relaxed),
+        "mono" => MONO.store(true, std::sync::atomic::Ordering::Relaxed),
+        other => {
+            return Err(format!(
+                "theme `{other}` does not exist: use \"default\" (the terminal's 16 colours) or \"mono\" (no colour)"
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn no_color() -> bool {
     static NO: OnceLock<bool> = OnceLock::new();
-    *NO.get_or_init(|| std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()))
+    MONO.load(std::sync::atomic::Ordering::Relaxed)
+        || *NO.get_or_init(|| std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()))
 }
 
 /// `fg` unless colour is off.

@@ -487,3 +487,11 @@ fn keys_in_the_config_override_by_action_and_their_mistakes_name_the_line() {
     .expect("r is free now");
     assert_eq!(cfg.commands[0].command(&cfg.keymap()).expect("ok").key, 'r');
 }
+
+#[test]
+fn a_theme_that_does_not_exist_names_its_line_and_the_choices() {
+    assert!(parse("theme = \"mono\"\n").is_ok());
+    let e = parse("\ntheme = \"solarized\"\n").expect_err("theme");
+    assert!(e.contains(":2:") && e.contains("\"mono\""), "{e}");
+    assert!(errtui::ui::theme::set("nope").is_err());
+}
