@@ -49,6 +49,7 @@ actions! {
     Palette,
     EditFrame,
     PickEnvironment,
+    PickProject,
     Refresh,
     OpenLink,
     CopyLink,
@@ -122,6 +123,7 @@ impl Action {
             Palette => "command_palette",
             EditFrame => "open_frame_in_editor",
             PickEnvironment => "pick_environment",
+            PickProject => "pick_project",
 
             Refresh => "refresh",
             OpenLink => "open_link",
@@ -379,6 +381,7 @@ pub const META: &[Meta] = &[
     Meta { action: Merge, ctx: &[List], desc: "merge the marked errors (asks first)", hint: "" },
     Meta { action: CreateIssue, ctx: &[List, Error], desc: "create a GitLab issue from the error", hint: "" },
     Meta { action: OpenIssue, ctx: &[Error], desc: "open the linked GitLab issue", hint: "" },
+    Meta { action: PickProject, ctx: &[List], desc: "show another project's errors (or every project's) from a picker", hint: "" },
     Meta { action: PickEnvironment, ctx: &[List], desc: "show one environment's errors (or all) from a picker", hint: "" },
     Meta { action: AssignedToMe, ctx: &[List], desc: "show only errors assigned to me (again: all)", hint: "" },
     Meta { action: PickProfile, ctx: &[List, Error], desc: "switch profile (server, project, token) from a picker", hint: "" },

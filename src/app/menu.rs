@@ -86,6 +86,8 @@ pub enum PickKind {
     Palette,
     /// The list's environment.
     Environment,
+    /// The list's project.
+    Project,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -119,6 +121,8 @@ pub enum PickChoice {
     Command(usize),
     /// Show this environment's errors, or every environment's.
     Environment(Option<String>),
+    /// Show this project's errors (id, slug), or every project's (None).
+    Project(Option<(String, String)>),
 }
 
 pub enum Picked {
@@ -430,6 +434,19 @@ fn all_options(app: &App, p: &Pick, f: &str) -> Vec<PickOption> {
             })
             .collect(),
         PickKind::Palette => palette(app, f),
+        PickKind::Project => std::iter::once(None)
+            .chain(app.projects.data.iter().flatten().map(Some))
+            .map(|p| PickOption {
+                hay: p
+                    .map(|(_, s)| s.clone())
+                    .unwrap_or_else(|| "all projects".into()),
+                label: p
+                    .map(|(_, s)| crate::text::sanitize(s))
+                    .unwrap_or_else(|| "all projects".into()),
+                detail: p.map(|(id, _)| format!("id {id}")).unwrap_or_default(),
+                choice: PickChoice::Project(p.cloned()),
+            })
+            .collect(),
         PickKind::Environment => std::iter::once(None)
             .chain(app.environments.data.iter().flatten().map(Some))
             .map(|e| PickOption {
@@ -486,6 +503,7 @@ pub fn on_pick_key(app: &mut App, key: &KeyEvent) -> Picked {
                     PickKind::Person => app.people.data.is_none(),
                     PickKind::Profile | PickKind::Palette => false,
                     PickKind::Environment => app.environments.data.is_none(),
+                    PickKind::Project => app.projects.data.is_none(),
                 };
                 let text = if waiting {
                     "Still loading: pick again in a moment."

@@ -63,6 +63,7 @@ pub enum Slot {
     People,
     Releases,
     Environments,
+    Projects,
 }
 
 /// What to fetch.
@@ -95,6 +96,8 @@ pub enum Fetch {
     Releases,
     /// Environments, for the list's filter.
     Environments,
+    /// The organization's projects, for the list's project picker.
+    Projects,
 }
 
 impl Fetch {
@@ -110,6 +113,7 @@ impl Fetch {
             Fetch::People => Slot::People,
             Fetch::Releases => Slot::Releases,
             Fetch::Environments => Slot::Environments,
+            Fetch::Projects => Slot::Projects,
         }
     }
 }
@@ -130,6 +134,7 @@ pub enum Data {
     },
     Releases(Vec<Release>),
     Environments(Vec<String>),
+    Projects(Vec<(String, String)>),
 }
 
 /// Timers: each kind is latest-wins, so a newer one replaces the one before.

@@ -374,6 +374,17 @@ pub fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
                 let text = super::update::with_environment(&app.query.text, env.as_deref());
                 super::list::search(app, text, fx);
             }
+            super::menu::Picked::Chosen(super::menu::PickChoice::Project(p)) => {
+                close(app);
+                let (id, name) = match p {
+                    Some((id, slug)) => (id, slug),
+                    None => (String::new(), "every project".to_string()),
+                };
+                app.query.project = Some(id);
+                app.project_name = Some(name);
+                let text = app.query.text.clone();
+                super::list::search(app, text, fx);
+            }
             super::menu::Picked::Chosen(super::menu::PickChoice::Command(i)) => {
                 close(app);
                 super::commands::start(app, i, fx);

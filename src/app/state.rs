@@ -288,6 +288,10 @@ pub struct App {
     pub people: Resource<People>,
     pub releases: Resource<Vec<Release>>,
     pub environments: Resource<Vec<String>>,
+    /// The project the picker chose, by name, for the header.
+    pub project_name: Option<String>,
+    /// The organization's projects: (id, slug).
+    pub projects: Resource<Vec<(String, String)>>,
     /// The last action, for `U` within a minute.
     pub undo: Option<Undo>,
     /// "Assign to me" chosen before errtui knew who "me" is: the errors, once it does.
@@ -379,6 +383,8 @@ impl App {
             people: Resource::default(),
             releases: Resource::default(),
             environments: Resource::default(),
+            projects: Resource::default(),
+            project_name: None,
             undo: None,
             assign_me_after: None,
             count: None,

@@ -62,7 +62,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             | Slot::Tags
             | Slot::People
             | Slot::Releases
-            | Slot::Environments => {}
+            | Slot::Environments
+            | Slot::Projects => {}
         },
         Msg::Updated {
             req,
@@ -205,6 +206,18 @@ fn on_loaded(
             });
             triage::releases_loaded(app, req, r);
         }
+        Fetch::Projects => {
+            let r = result.and_then(|d| match d {
+                Data::Projects(x) => Ok(x),
+                _ => Err(wrong()),
+            });
+            let now = app.now;
+            if let super::resource::Outcome::Data(p) =
+                app.projects.track.accept(req, r, now, &mut app.next_req)
+            {
+                app.projects.data = Some(p);
+            }
+        }
         Fetch::Environments => {
             let r = result.and_then(|d| match d {
                 Data::Environments(x) => Ok(x),
@@ -273,6 +286,7 @@ fn tracker(app: &mut App, slot: Slot) -> &mut Tracker {
         Slot::People => &mut app.people.track,
         Slot::Releases => &mut app.releases.track,
         Slot::Environments => &mut app.environments.track,
+        Slot::Projects => &mut app.projects.track,
     }
 }
 
@@ -490,6 +504,23 @@ fn global_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) -> bool {
                     NoticeKind::Info,
                 ),
             }
+        }
+        Action::PickProject => {
+            if app.projects.data.is_none() && !app.projects.load().is_loading() {
+                let req = app.req();
+                app.projects.track.start(req);
+                fetch(app, req, Fetch::Projects, fx);
+            }
+            overlay::ask(
+                app,
+                Overlay::Pick(super::menu::Pick {
+                    kind: super::menu::PickKind::Project,
+                    ids: Vec::new(),
+                    what: String::new(),
+                    filter: LineEditor::default(),
+                    selected: 0,
+                }),
+            )
         }
         Action::PickEnvironment => {
             if app.environments.data.is_none() && !app.environments.load().is_loading() {

@@ -111,6 +111,10 @@ pub trait Backend: Send + Sync {
     async fn environments(&self) -> Result<Vec<String>> {
         Err(self.unsupported("environments"))
     }
+    /// The organization's projects: (numeric id, slug), for the list's project picker.
+    async fn projects(&self) -> Result<Vec<(String, String)>> {
+        Err(self.unsupported("other projects"))
+    }
     /// Recent releases, newest first.
     async fn releases(&self) -> Result<Vec<Release>> {
         Err(self.refusal(|t| &t.release_resolve, "releases"))

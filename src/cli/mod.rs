@@ -807,6 +807,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 status: status.into(),
                 text: query,
                 sort: sort.into(),
+                project: None,
             };
             let items = list_all(b.as_ref(), &q, limit).await?;
             print(&if json {

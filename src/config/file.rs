@@ -218,6 +218,7 @@ impl ViewDef {
                     Some(SortName::Priority) => Sort::Priority,
                     _ => Sort::LastSeen,
                 },
+                project: None,
             },
         }
     }

@@ -181,6 +181,9 @@ pub struct ListQuery {
     /// Free text in the backend's search syntax, without the status part.
     pub text: String,
     pub sort: Sort,
+    /// Another project than the backend's (a numeric id; empty: every project), when the
+    /// project picker chose one.
+    pub project: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -354,5 +354,6 @@ async fn run_fetch(b: &dyn Backend, fetch: &Fetch) -> Result<Data, BackendError>
         }
         Fetch::Releases => Data::Releases(b.releases().await?),
         Fetch::Environments => Data::Environments(b.environments().await?),
+        Fetch::Projects => Data::Projects(b.projects().await?),
     })
 }

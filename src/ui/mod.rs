@@ -141,6 +141,12 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
     if let Some(p) = &app.profile {
         spans.push(Span::styled(format!("[{}] ", sanitize(p)), theme::bold()));
     }
+    if let (Some(_), Some(name)) = (&app.query.project, &app.project_name) {
+        spans.push(Span::styled(
+            format!("project: {} ", sanitize(name)),
+            theme::bold(),
+        ));
+    }
     if let Some(v) = app.current_view() {
         let n = app.views.iter().position(|x| x.name == v.name).unwrap_or(0) + 1;
         spans.push(Span::styled(

@@ -172,6 +172,11 @@ pub fn draw_pick(f: &mut Frame, app: &App, p: &Pick) {
             app.people.load().failure().map(|f| f.message.clone()),
         ),
         PickKind::Profile | PickKind::Palette => ("thing", false, None),
+        PickKind::Project => (
+            "project",
+            app.projects.data.is_none() && app.projects.load().is_loading(),
+            app.projects.load().failure().map(|f| f.message.clone()),
+        ),
         PickKind::Environment => (
             "environment",
             app.environments.data.is_none() && app.environments.load().is_loading(),
@@ -229,7 +234,7 @@ pub fn draw_pick(f: &mut Frame, app: &App, p: &Pick) {
         PickKind::Person => format!("Assign {} to", p.what),
         PickKind::Profile => "Switch to profile".to_string(),
         PickKind::Palette => "Command palette".to_string(),
-        PickKind::Environment => "Show the errors of".to_string(),
+        PickKind::Environment | PickKind::Project => "Show the errors of".to_string(),
     };
     boxed(f, &title, lines, w);
 }

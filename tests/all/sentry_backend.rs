@@ -115,6 +115,7 @@ async fn the_all_filter_sends_an_explicitly_empty_query() {
         status: StatusFilter::All,
         text: String::new(),
         sort: Sort::Events,
+        project: None,
     };
     let page = b.list(&q, None, 50).await.expect("list");
     assert!(page.items.is_empty() && page.next.is_none());
@@ -464,4 +465,24 @@ async fn decodes_an_event_with_a_chain_context_lines_and_unknown_entries() {
         Some("POST")
     );
     assert_eq!(ev.other_entries, vec!["spans".to_string()]);
+}
+
+#[tokio::test]
+async fn the_project_picker_s_choice_goes_in_the_list_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/0/organizations/acme/issues/"))
+        .and(query_param("project", "77"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let q = ListQuery {
+        project: Some("77".into()),
+        ..ListQuery::default()
+    };
+    backend(&server, Some("11"))
+        .list(&q, None, 10)
+        .await
+        .expect("list");
 }

@@ -851,3 +851,46 @@ fn a_chord_waits_for_its_second_key_and_help_shows_the_merged_keys() {
         .join("\n");
     assert!(help.contains("g g/Home"), "{help}");
 }
+
+#[test]
+fn the_project_picker_lists_another_projects_errors() {
+    use errtui::app::msg::Data;
+    let mut app = loaded_app(100, 30, 3);
+    let fx = update(&mut app, key('P'));
+    let req = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Fetch {
+                req,
+                fetch: Fetch::Projects,
+            } => Some(*req),
+            _ => None,
+        })
+        .expect("projects asked for");
+    update(
+        &mut app,
+        Msg::Loaded {
+            req,
+            fetch: Fetch::Projects,
+            result: Ok(Data::Projects(vec![
+                ("11".into(), "shop".into()),
+                ("12".into(), "web".into()),
+            ])),
+        },
+    );
+    update(&mut app, Msg::Paste("web".into()));
+    let fx = update(&mut app, code(KeyCode::Enter));
+    assert_eq!(app.query.project.as_deref(), Some("12"));
+    assert!(fx.iter().any(|e| matches!(e, Effect::Fetch { fetch: Fetch::List { query, .. }, .. } if query.project.as_deref() == Some("12"))));
+    let header = crate::core::render_text(&app)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_string();
+    assert!(header.contains("project: web"), "{header}");
+    // Every project.
+    update(&mut app, key('P'));
+    update(&mut app, Msg::Paste("all".into()));
+    update(&mut app, code(KeyCode::Enter));
+    assert_eq!(app.query.project.as_deref(), Some(""));
+}

@@ -499,7 +499,12 @@ impl Backend for SentryBackend {
                 "GlitchTip cannot read a search with an unclosed {q} quote: close it or remove it"
             )));
         }
-        let project = self.project_id().await?;
+        // The project picker's choice wins over the backend's own project.
+        let project = match &query.project {
+            Some(p) if p.is_empty() => None,
+            Some(p) => Some(p.clone()),
+            None => self.project_id().await?,
+        };
         let mut q = Vec::new();
         match project {
             Some(p) => q.push(("project", p)),
@@ -779,6 +784,21 @@ impl Backend for SentryBackend {
 
     async fn environments(&self) -> Result<Vec<String>> {
         self.list_environments().await
+    }
+
+    async fn projects(&self) -> Result<Vec<(String, String)>> {
+        let op = Op::new(
+            "the `project:read` scope",
+            "list projects",
+            format!("organization `{}`", self.org),
+        );
+        let all = self
+            .all_pages::<RawProject>(&self.org_path("projects/")?, &op, MAX_LISTED)
+            .await?;
+        Ok(all
+            .into_iter()
+            .filter_map(|p| Some((id_string(&p.id), sanitize(&p.slug?))))
+            .collect())
     }
 
     async fn set_status(&self, id: &str, status: &Status) -> Result<ErrorSummary> {
