@@ -288,6 +288,8 @@ pub struct App {
     pub people: Resource<People>,
     pub releases: Resource<Vec<Release>>,
     pub environments: Resource<Vec<String>>,
+    /// A view waiting for the projects list to find its project's id.
+    pub view_after_projects: Option<usize>,
     /// The project the picker chose, by name, for the header.
     pub project_name: Option<String>,
     /// The organization's projects: (id, slug).
@@ -385,6 +387,7 @@ impl App {
             environments: Resource::default(),
             projects: Resource::default(),
             project_name: None,
+            view_after_projects: None,
             undo: None,
             assign_me_after: None,
             count: None,
@@ -439,7 +442,12 @@ impl App {
 
     /// The view whose list is on screen, if the list is one.
     pub fn current_view(&self) -> Option<&crate::model::SavedView> {
-        self.views.iter().find(|v| v.query == self.query)
+        self.views.iter().find(|v| {
+            v.query.text == self.query.text
+                && v.query.status == self.query.status
+                && v.query.sort == self.query.sort
+                && v.query.project.is_some() == self.query.project.is_some()
+        })
     }
 
     pub fn contexts(&self) -> Vec<Ctx> {

@@ -216,6 +216,9 @@ fn on_loaded(
                 app.projects.track.accept(req, r, now, &mut app.next_req)
             {
                 app.projects.data = Some(p);
+                if let Some(i) = app.view_after_projects.take() {
+                    switch_view(app, i, fx);
+                }
             }
         }
         Fetch::Environments => {
@@ -756,8 +759,35 @@ fn switch_view(app: &mut App, i: usize, fx: &mut Vec<Effect>) {
             NoticeKind::Error,
         );
     }
+    // A project named by slug needs its id: from the organization's projects, read once.
+    let project = match v.query.project.as_deref() {
+        Some(p) if !p.chars().all(|c| c.is_ascii_digit()) => match app.projects.data.as_ref() {
+            Some(all) => match all.iter().find(|(_, slug)| slug == p) {
+                Some((id, _)) => Some(id.clone()),
+                None => {
+                    return notify(
+                        app,
+                        &format!("View `{}`: the organization has no project `{p}`.", v.name),
+                        NoticeKind::Error,
+                    );
+                }
+            },
+            None => {
+                app.view_after_projects = Some(i);
+                if !app.projects.load().is_loading() {
+                    let req = app.req();
+                    app.projects.track.start(req);
+                    fetch(app, req, Fetch::Projects, fx);
+                }
+                return notify(app, "Looking up the view's project…", NoticeKind::Info);
+            }
+        },
+        other => other.map(str::to_string),
+    };
     app.query.status = v.query.status;
     app.query.sort = v.query.sort;
+    app.query.project = project;
+    app.project_name = v.query.project.clone();
     list::search(app, v.query.text.clone(), fx);
     notify(app, &format!("View `{}`.", v.name), NoticeKind::Info);
 }

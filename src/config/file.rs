@@ -162,6 +162,8 @@ pub struct ViewDef {
     pub sort: Option<SortName>,
     /// Only errors seen in this environment (`environment:` in the search).
     pub environment: Option<String>,
+    /// Another project of the organization: its slug or numeric id (Sentry and GlitchTip).
+    pub project: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -218,7 +220,13 @@ impl ViewDef {
                     Some(SortName::Priority) => Sort::Priority,
                     _ => Sort::LastSeen,
                 },
-                project: None,
+                // A slug is looked up among the organization's projects when the view opens.
+                project: self
+                    .project
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_string),
             },
         }
     }

@@ -404,8 +404,10 @@ fn views_parse_into_list_queries_and_bad_values_name_their_line() {
     assert_eq!(v.query.sort, errtui::model::Sort::Events);
     let e = parse("[[views]]\nname = \"x\"\nsort = \"newest\"\n").expect_err("sort");
     assert!(e.contains(":3:") && e.contains("last_seen"), "{e}");
-    let e = parse("[[views]]\nname = \"x\"\nproject = \"web\"\n").expect_err("unknown");
-    assert!(e.contains("unknown field `project`"), "{e}");
+    let v = parse("[[views]]\nname = \"x\"\nproject = \"web\"\n").expect("project");
+    assert_eq!(v.views[0].query().query.project.as_deref(), Some("web"));
+    let e = parse("[[views]]\nname = \"x\"\nprojet = \"web\"\n").expect_err("unknown");
+    assert!(e.contains("unknown field `projet`"), "{e}");
     let ten: String = (0..10)
         .map(|i| format!("[[views]]\nname = \"v{i}\"\n"))
         .collect();

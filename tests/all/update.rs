@@ -894,3 +894,55 @@ fn the_project_picker_lists_another_projects_errors() {
     update(&mut app, code(KeyCode::Enter));
     assert_eq!(app.query.project.as_deref(), Some(""));
 }
+
+#[test]
+fn a_view_naming_a_project_by_slug_finds_its_id_first() {
+    use errtui::app::msg::Data;
+    let mut app = loaded_app(100, 30, 3);
+    app.views = vec![SavedView {
+        name: "web fatal".into(),
+        query: ListQuery {
+            text: "level:fatal".into(),
+            project: Some("web".into()),
+            ..ListQuery::default()
+        },
+    }];
+    let fx = update(&mut app, key('1'));
+    let req = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Fetch {
+                req,
+                fetch: Fetch::Projects,
+            } => Some(*req),
+            _ => None,
+        })
+        .expect("projects asked for");
+    assert_eq!(app.query.project, None, "not yet");
+    let fx = update(
+        &mut app,
+        Msg::Loaded {
+            req,
+            fetch: Fetch::Projects,
+            result: Ok(Data::Projects(vec![("12".into(), "web".into())])),
+        },
+    );
+    assert_eq!(app.query.project.as_deref(), Some("12"));
+    assert_eq!(app.query.text, "level:fatal");
+    assert!(fx.iter().any(|e| matches!(
+        e,
+        Effect::Fetch {
+            fetch: Fetch::List { .. },
+            ..
+        }
+    )));
+    let header = crate::core::render_text(&app)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_string();
+    assert!(
+        header.contains("project: web") && header.contains("1:web fatal"),
+        "{header}"
+    );
+}
