@@ -567,6 +567,9 @@ fn palette(app: &App, f: &str) -> Vec<PickOption> {
         });
     }
     for (i, c) in app.commands.iter().enumerate() {
+        if c.mutating && app.caps.read_only.is_some() {
+            continue;
+        }
         out.push(PickOption {
             hay: format!("{} {}", c.description, c.key),
             label: crate::text::sanitize(&c.description),

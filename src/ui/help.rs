@@ -74,10 +74,16 @@ pub fn help_lines(app: &App, w: usize) -> Vec<Line<'static>> {
             out.push(entry(b, tag));
         }
     }
-    if !app.commands.is_empty() {
+    // Commands that change things are hidden in read-only mode.
+    let shown: Vec<_> = app
+        .commands
+        .iter()
+        .filter(|c| !(c.mutating && app.caps.read_only.is_some()))
+        .collect();
+    if !shown.is_empty() {
         out.push(Line::default());
         out.push(Line::from(Span::styled(" Your commands", theme::heading())));
-        for c in &app.commands {
+        for c in shown {
             let room = w.saturating_sub(key_w + 2);
             let tag = match c.ctx {
                 Ctx::List => " (list)",
