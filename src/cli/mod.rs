@@ -18,6 +18,7 @@ use crate::text::sanitize;
 mod keys;
 mod output;
 mod triage;
+pub mod watch;
 
 pub use output::table;
 use output::{events_table, settings_text, show_json, show_text, tags_text};
@@ -227,6 +228,22 @@ pub enum Command {
     Comment {
         id: String,
         text: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Keep watching: print each error that is new, regressed, escalating or spiking, once, as
+    /// a line or an NDJSON object (`event` = new|regressed|escalating|spike, plus the list
+    /// fields), until interrupted
+    Watch {
+        /// Search, in the server's syntax
+        #[arg(long)]
+        query: Option<String>,
+        /// Time between polls: 30s, 2m, 1h
+        #[arg(long, default_value = "30s")]
+        interval: String,
+        /// Errors read per poll
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
         #[arg(long)]
         json: bool,
     },
@@ -733,6 +750,12 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Some(Command::Profiles { json }) => profiles(g, json),
         Some(Command::Doctor { json }) => doctor(g, json).await,
+        Some(Command::Watch {
+            query,
+            interval,
+            limit,
+            json,
+        }) => watch::watch(g, query, &interval, limit, json).await,
         Some(Command::Completions { shell }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();

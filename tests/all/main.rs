@@ -17,3 +17,4 @@ mod snapshots;
 mod triage;
 mod triage_api;
 mod update;
+mod watch;
