@@ -188,6 +188,8 @@ pub fn open_selected(app: &mut App, fx: &mut Vec<Effect>) {
 /// Opens error `id` at event `which`: from the list, or straight from a link (`errtui open`).
 pub fn open_error(app: &mut App, id: &str, which: EventRef, fx: &mut Vec<Effect>) {
     app.view = View::Detail;
+    // Looked at: no longer marked new.
+    app.marks_seen.remove(id);
     if !app.event.is(id) || app.event_ref != which {
         app.event_pos = (which == EventRef::Latest).then_some(1);
     }

@@ -17,6 +17,7 @@ pub mod share;
 pub mod state;
 pub mod triage;
 pub mod update;
+pub mod watching;
 
 pub use msg::{Effect, Msg};
 pub use state::App;

@@ -288,6 +288,15 @@ pub struct App {
     pub people: Resource<People>,
     pub releases: Resource<Vec<Release>>,
     pub environments: Resource<Vec<String>>,
+    /// Seconds between refreshes of the list; `None`: off.
+    pub refresh_every: Option<u64>,
+    pub last_refresh: Option<Timestamp>,
+    pub next_refresh: Option<Timestamp>,
+    pub refresh_failures: u32,
+    /// Every error id the list has shown in this run.
+    pub seen: std::collections::HashSet<String>,
+    /// Rows marked new, regressed, escalating or spiking, until opened.
+    pub marks_seen: HashMap<String, super::watching::Mark>,
     /// A view waiting for the projects list to find its project's id.
     pub view_after_projects: Option<usize>,
     /// The project the picker chose, by name, for the header.
@@ -388,6 +397,12 @@ impl App {
             projects: Resource::default(),
             project_name: None,
             view_after_projects: None,
+            refresh_every: None,
+            last_refresh: None,
+            next_refresh: None,
+            refresh_failures: 0,
+            seen: Default::default(),
+            marks_seen: HashMap::new(),
             undo: None,
             assign_me_after: None,
             count: None,

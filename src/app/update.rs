@@ -120,6 +120,13 @@ fn on_tick(app: &mut App, now: crate::model::Timestamp, fx: &mut Vec<Effect>) {
         app.notice = None;
         dirty = true;
     }
+    // The countdown in the header ticks each second while watching.
+    if app.refresh_every.is_some() && second_changed {
+        dirty = true;
+    }
+    if super::watching::tick(app, now, fx) {
+        dirty = true;
+    }
     if let Some(until) = app.rate_limited_until {
         dirty |= second_changed;
         if now >= until {
@@ -147,7 +154,12 @@ fn on_loaded(
                 Data::Page(p) => Ok(p),
                 _ => Err(wrong()),
             });
+            let wanted = app.list.track.wants(req);
+            let ok = r.is_ok();
             list::loaded(app, req, append, r, fx);
+            if wanted {
+                super::watching::list_answered(app, ok, append);
+            }
         }
         Fetch::Detail { id } => {
             let r = result.and_then(|d| match d {

@@ -538,6 +538,7 @@ fn tui_options(g: &Global) -> crate::runtime::RunOptions {
         commands: commands(g),
         source_roots: source_roots(g),
         keymap: keymap(g),
+        refresh: refresh(g),
     }
 }
 
@@ -561,6 +562,23 @@ fn set_theme(g: &Global) {
         && let Some(t) = &cfg.theme
     {
         let _ = crate::ui::theme::set(t);
+    }
+}
+
+/// Seconds between refreshes: the profile's `refresh`, else the file's, else 30 s.
+fn refresh(g: &Global) -> Option<u64> {
+    const DEFAULT: u64 = 30;
+    match config::load_profile(&flags(g), &env) {
+        Ok((Some((_, cfg)), name)) => {
+            let r = name
+                .and_then(|n| cfg.profiles.get(&n).and_then(|p| p.refresh.clone()))
+                .or(cfg.refresh.clone());
+            match r {
+                Some(r) => config::file::refresh_secs(&r).unwrap_or(Some(DEFAULT)),
+                None => Some(DEFAULT),
+            }
+        }
+        _ => Some(DEFAULT),
     }
 }
 
@@ -901,6 +919,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                     commands: commands(g),
                     source_roots: source_roots(g),
                     keymap: keymap(g),
+                    refresh: refresh(g),
                 },
             )
             .await?)

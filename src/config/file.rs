@@ -26,6 +26,8 @@ pub struct ConfigFile {
     pub source_roots: Vec<PathBuf>,
     /// `default` (the terminal's 16 colours) or `mono` (no colour, as with NO_COLOR).
     pub theme: Option<String>,
+    /// How often the list refreshes on its own: `30s` (the default), `2m`; `0` turns it off.
+    pub refresh: Option<String>,
     /// Keys by action name, over errtui's defaults (assets/keymap.toml): `top = ["g g", "Home"]`.
     #[serde(default)]
     pub keys: BTreeMap<String, crate::app::keymap::KeyList>,
@@ -278,6 +280,8 @@ pub struct Profile {
     pub headers: BTreeMap<String, String>,
     /// A PEM file of certificate authorities to trust besides the system's.
     pub ca_file: Option<PathBuf>,
+    /// This profile's refresh interval, over the file's `refresh`.
+    pub refresh: Option<String>,
 }
 
 /// Where the config file is: `--config`, then `ERRTUI_CONFIG`, then the platform's config
@@ -338,6 +342,15 @@ pub fn parse(text: &str, path: &Path) -> Result<ConfigFile, String> {
                 "{}: profile `{name}`: url `{u}` must start with https:// (or http:// for this machine).",
                 path.display()
             ));
+        }
+    }
+    for r in cfg
+        .refresh
+        .iter()
+        .chain(cfg.profiles.values().filter_map(|p| p.refresh.as_ref()))
+    {
+        if let Err(e) = refresh_secs(r) {
+            return Err(format!("{}: refresh: {e}.", path.display()));
         }
     }
     if let Some(t) = &cfg.theme
@@ -489,4 +502,13 @@ fn run_token_cmd(name: &str, cmd: &str) -> Result<String, String> {
         ));
     }
     Ok(token)
+}
+
+/// `refresh = "30s"` in seconds; `0` (off) is `None`.
+pub fn refresh_secs(s: &str) -> Result<Option<u64>, String> {
+    let t = s.trim();
+    if t == "0" || t == "0s" || t == "off" {
+        return Ok(None);
+    }
+    crate::cli::watch::parse_interval(t).map(|d| Some(d.as_secs().max(5)))
 }

@@ -94,6 +94,7 @@ impl Core {
         app.views = old.views.clone();
         app.commands = old.commands.clone();
         app.keymap = old.keymap.clone();
+        app.refresh_every = old.refresh_every;
         let (tx, rx) = mpsc::unbounded_channel::<Msg>();
         self.exec = Executor::new(backend, tx);
         self.rx = rx;
@@ -135,6 +136,8 @@ pub struct RunOptions {
     pub source_roots: Vec<std::path::PathBuf>,
     /// The keymap with the config's `[keys]`, when it has any.
     pub keymap: Option<crate::app::keymap::Keymap>,
+    /// Seconds between refreshes of the list (`refresh` in the config; 0 turns it off).
+    pub refresh: Option<u64>,
 }
 
 /// Opens the backend of a profile, by name.
@@ -176,6 +179,7 @@ pub async fn run(backend: Arc<dyn Backend>, opts: RunOptions) -> Result<(), Stri
     core.keep_history = true;
     core.app.views = opts.views;
     core.app.commands = opts.commands;
+    core.app.refresh_every = opts.refresh;
     if let Some(k) = opts.keymap {
         core.app.keymap = Arc::new(k);
     }

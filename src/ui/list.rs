@@ -156,6 +156,11 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut UiStat
             let tw = title_w as usize;
             let mut spans = Vec::new();
             let mut tw = tw;
+            if let Some(m) = app.marks_seen.get(&e.id) {
+                let word = format!("{} ", m.word());
+                tw = tw.saturating_sub(word.len());
+                spans.push(Span::styled(word, theme::heading()));
+            }
             if e.triage.is_bookmarked {
                 spans.push(Span::styled("★ ", theme::key()));
                 tw = tw.saturating_sub(2);

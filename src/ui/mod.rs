@@ -172,6 +172,9 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
         spans.push(Span::raw("  search: "));
         spans.push(Span::styled(sanitize(&app.query.text), theme::info()));
     }
+    if let Some(w) = crate::app::watching::header_text(app) {
+        spans.push(Span::styled(format!("  {w}"), theme::dim()));
+    }
     spans.push(Span::raw("  "));
     spans.push(Span::styled(sanitize(&app.source), theme::dim()));
     f.render_widget(Paragraph::new(Line::from(spans)), area);

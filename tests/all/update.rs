@@ -946,3 +946,122 @@ fn a_view_naming_a_project_by_slug_finds_its_id_first() {
         "{header}"
     );
 }
+
+#[test]
+fn the_list_refreshes_on_its_own_keeps_the_selection_marks_what_is_new_and_backs_off() {
+    use errtui::app::watching::Mark;
+    let mut app = app(100, 30);
+    app.refresh_every = Some(30);
+    let fx = errtui::app::update::init(&mut app);
+    let Effect::Fetch { req, .. } = fx[0].clone() else {
+        panic!()
+    };
+    update(
+        &mut app,
+        list_loaded(
+            req,
+            false,
+            Ok(Page {
+                items: (0..3).map(summary).collect(),
+                next: None,
+                total: None,
+            }),
+        ),
+    );
+    update(&mut app, key('j'));
+    assert_eq!(
+        app.selected().map(|e| e.short_id.clone()).as_deref(),
+        Some("SHOP-1")
+    );
+    assert!(
+        app.marks_seen.is_empty(),
+        "nothing is new on the first load"
+    );
+    // Not yet due; then due.
+    let fx = update(&mut app, Msg::Tick(now() + chrono::Duration::seconds(10)));
+    assert!(!fx.iter().any(|e| matches!(
+        e,
+        Effect::Fetch {
+            fetch: Fetch::List { .. },
+            ..
+        }
+    )));
+    let fx = update(&mut app, Msg::Tick(now() + chrono::Duration::seconds(31)));
+    let req = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Fetch {
+                req,
+                fetch: Fetch::List { .. },
+            } => Some(*req),
+            _ => None,
+        })
+        .expect("refreshed without a key");
+    // A new error arrives on top: the selection stays on the same error.
+    let mut items: Vec<_> = vec![summary(9)];
+    items.extend((0..3).map(summary));
+    items[2].triage.substatus = Some("regressed".into());
+    app.now = now() + chrono::Duration::seconds(32);
+    update(
+        &mut app,
+        list_loaded(
+            req,
+            false,
+            Ok(Page {
+                items,
+                next: None,
+                total: None,
+            }),
+        ),
+    );
+    assert_eq!(
+        app.selected().map(|e| e.short_id.clone()).as_deref(),
+        Some("SHOP-1")
+    );
+    assert_eq!(app.marks_seen.get("109"), Some(&Mark::New));
+    assert_eq!(app.marks_seen.get("101"), Some(&Mark::Regressed));
+    let screen = crate::core::render_text(&app);
+    assert!(screen.contains("new TypeError"), "{screen}");
+    assert!(
+        screen
+            .lines()
+            .next()
+            .unwrap_or("")
+            .contains("↻ 0s ago · next in 30s"),
+        "{screen}"
+    );
+    // Opening an error clears its mark.
+    update(&mut app, code(KeyCode::Enter));
+    assert!(!app.marks_seen.contains_key("101"));
+    update(&mut app, code(KeyCode::Esc));
+    // A dialog pauses it.
+    update(&mut app, key('?'));
+    let fx = update(&mut app, Msg::Tick(now() + chrono::Duration::seconds(70)));
+    assert!(!fx.iter().any(|e| matches!(
+        e,
+        Effect::Fetch {
+            fetch: Fetch::List { .. },
+            ..
+        }
+    )));
+    update(&mut app, key('x'));
+    // A failed refresh waits twice as long before the next.
+    let fx = update(&mut app, Msg::Tick(now() + chrono::Duration::seconds(71)));
+    let req = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Fetch {
+                req,
+                fetch: Fetch::List { .. },
+            } => Some(*req),
+            _ => None,
+        })
+        .expect("due");
+    update(
+        &mut app,
+        list_loaded(req, false, Err(BackendError::Other("down".into()))),
+    );
+    let next = app.next_refresh.expect("scheduled");
+    assert_eq!((next - app.now).num_seconds(), 60);
+    assert_eq!(app.list.items.len(), 4, "the rows stay");
+}

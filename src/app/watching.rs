@@ -1,0 +1,127 @@
+//! Watching: the list refreshes on its own (every 30 s by default), pauses while a dialog is
+//! open or the server asked to wait, backs off after errors, and keeps the selected error.
+//! Errors that arrived since, regressed, escalate or spike are marked.
+
+use std::collections::HashSet;
+
+use super::msg::Effect;
+use super::state::*;
+use crate::model::{ErrorSummary, Timestamp};
+
+/// Why a row is marked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    New,
+    Regressed,
+    Escalating,
+    Spike,
+}
+
+impl Mark {
+    pub fn word(self) -> &'static str {
+        match self {
+            Mark::New => "new",
+            Mark::Regressed => "regressed",
+            Mark::Escalating => "escalating",
+            Mark::Spike => "spike",
+        }
+    }
+}
+
+/// The last hour far above the hours before it.
+pub fn spiking(stats_24h: &[u64]) -> bool {
+    let Some((&last, before)) = stats_24h.split_last() else {
+        return false;
+    };
+    if before.len() < 6 || last < 10 {
+        return false;
+    }
+    let mut sorted = before.to_vec();
+    sorted.sort_unstable();
+    last >= 3 * sorted[sorted.len() / 2].max(1)
+}
+
+/// The mark of a row: the server's own signals first, then errtui's comparison with what it
+/// has shown before in this run.
+pub fn mark_of(e: &ErrorSummary, seen: &HashSet<String>, first_load: bool) -> Option<Mark> {
+    match e.triage.substatus.as_deref() {
+        Some("regressed") => return Some(Mark::Regressed),
+        Some("escalating") => return Some(Mark::Escalating),
+        _ => {}
+    }
+    if !first_load && !seen.contains(&e.id) {
+        return Some(Mark::New);
+    }
+    spiking(&e.stats_24h).then_some(Mark::Spike)
+}
+
+/// After a list answer: marks, what has been seen, and when the next refresh is due.
+pub fn list_answered(app: &mut App, ok: bool, append: bool) {
+    let now = app.now;
+    if !ok {
+        app.refresh_failures = app.refresh_failures.saturating_add(1);
+        if let Some(every) = app.refresh_every {
+            let backoff = every
+                .saturating_mul(1 << app.refresh_failures.min(5))
+                .min(600);
+            app.next_refresh = Some(now + chrono::Duration::seconds(backoff as i64));
+        }
+        return;
+    }
+    app.refresh_failures = 0;
+    app.last_refresh = Some(now);
+    if let Some(every) = app.refresh_every {
+        app.next_refresh = Some(now + chrono::Duration::seconds(every as i64));
+    }
+    let first = app.seen.is_empty() && !append;
+    let marks: Vec<(String, Mark)> = app
+        .list
+        .items
+        .iter()
+        .filter_map(|e| mark_of(e, &app.seen, first).map(|m| (e.id.clone(), m)))
+        .collect();
+    // A mark stays until the error is opened; new ones join.
+    for (id, m) in marks {
+        app.marks_seen.entry(id).or_insert(m);
+    }
+    let ids: Vec<String> = app.list.items.iter().map(|e| e.id.clone()).collect();
+    app.seen.extend(ids);
+}
+
+/// Each tick: refresh the list when due, unless a dialog is open, the server asked to wait, a
+/// load is under way, or more than one page is loaded (a refresh would drop the others).
+pub fn tick(app: &mut App, now: Timestamp, fx: &mut Vec<Effect>) -> bool {
+    let Some(due) = app.next_refresh else {
+        return false;
+    };
+    if app.refresh_every.is_none()
+        || now < due
+        || !app.overlays.is_empty()
+        || app.rate_limit_left().is_some()
+        || app.list.load().is_loading()
+        || app.list.items.len() > PAGE_SIZE
+        || !matches!(app.view, View::List | View::Detail | View::Stack)
+    {
+        return false;
+    }
+    app.next_refresh = None;
+    super::list::load(app, false, fx);
+    true
+}
+
+/// "↻ 12s ago · next in 18s", for the header.
+pub fn header_text(app: &App) -> Option<String> {
+    app.refresh_every?;
+    let last = app.last_refresh?;
+    let ago = (app.now - last).num_seconds().max(0);
+    let next = match app.next_refresh {
+        Some(n) if !app.overlays.is_empty() => format!(
+            "paused (dialog) · due in {}s",
+            (n - app.now).num_seconds().max(0)
+        ),
+        Some(n) => format!("next in {}s", (n - app.now).num_seconds().max(0)),
+        None if app.list.load().is_loading() => "refreshing".into(),
+        None => "paused".into(),
+    };
+    Some(format!("↻ {ago}s ago · {next}"))
+}
