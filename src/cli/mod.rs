@@ -357,6 +357,9 @@ pub struct DemoArgs {
     /// Which server the demo behaves like
     #[arg(long, value_enum, default_value_t = FlavorArg::Sentry)]
     pub flavor: FlavorArg,
+    /// Errors arrive, regress and spike over time (one change every 15 s)
+    #[arg(long)]
+    pub live: bool,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -702,6 +705,8 @@ async fn start_demo(args: &DemoArgs, port: u16) -> Result<demo::DemoServer, Stri
             FlavorArg::Sentry => demo::DemoFlavor::Sentry,
             FlavorArg::Glitchtip => demo::DemoFlavor::Glitchtip,
         },
+        live: args.live,
+        live_every: Duration::from_secs(15),
     })
     .await
 }

@@ -29,19 +29,7 @@ impl Signal {
     }
 }
 
-/// The last hour far above the hours before it: at least 10 events, and 3 times the median.
-pub fn spiking(stats_24h: &[u64]) -> bool {
-    let Some((&last, before)) = stats_24h.split_last() else {
-        return false;
-    };
-    if before.len() < 6 || last < 10 {
-        return false;
-    }
-    let mut sorted = before.to_vec();
-    sorted.sort_unstable();
-    let median = sorted[sorted.len() / 2];
-    last >= 3 * median.max(1)
-}
+pub use crate::app::watching::spiking;
 
 /// What changed between two polls: errors not seen before, and the server's own signals
 /// (substatus) that were not there before, and spikes that began.

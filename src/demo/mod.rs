@@ -35,6 +35,9 @@ pub struct DemoOptions {
     pub errors: usize,
     pub latency: Duration,
     pub flavor: DemoFlavor,
+    /// Errors arrive, regress and spike over time (every `live_every`).
+    pub live: bool,
+    pub live_every: Duration,
 }
 
 pub struct DemoServer {
@@ -88,6 +91,12 @@ pub async fn start(opts: DemoOptions) -> Result<DemoServer, String> {
         sentry_keys: Mutex::new(vec![sentry_api::SentryKey::new("Default")]),
         glitchtip: opts.flavor == DemoFlavor::Glitchtip,
     });
+    if opts.live {
+        tokio::spawn(live(
+            state.clone(),
+            opts.live_every.max(Duration::from_millis(200)),
+        ));
+    }
     let app = router(state);
     let handle = tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, app).await {
@@ -154,4 +163,67 @@ async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Respon
 pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     // A panic while holding the lock would poison it; the data is still consistent for a demo.
     m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// `--live`: in turn, a new error arrives, a resolved one regresses, and one spikes.
+async fn live(state: AppState, every: Duration) {
+    const NEW: [(&str, &str, &str); 4] = [
+        ("TimeoutError", "checkout took longer than 30s", "python"),
+        (
+            "TypeError",
+            "Cannot read properties of null (reading 'total')",
+            "javascript",
+        ),
+        (
+            "PG::ConnectionBad",
+            "could not connect to server: Connection refused",
+            "ruby",
+        ),
+        (
+            "io::Error",
+            "broken pipe while streaming the export",
+            "rust",
+        ),
+    ];
+    let mut step = 0usize;
+    loop {
+        tokio::time::sleep(every).await;
+        let mut d = lock(&state.data);
+        match step % 3 {
+            0 => {
+                let (ty, value, platform) = NEW[(step / 3) % NEW.len()];
+                let event = serde_json::json!({
+                    "platform": platform,
+                    "level": "error",
+                    "exception": {"values": [{"type": ty, "value": format!("{value} (#{})", step / 3 + 1)}]},
+                });
+                d.ingest(&event, chrono::Utc::now());
+            }
+            1 => {
+                if let Some(i) = d
+                    .issues
+                    .iter()
+                    .position(|e| e.status == crate::model::Status::Resolved)
+                {
+                    let id = d.issues[i].id;
+                    d.issues[i].status = crate::model::Status::Unresolved;
+                    d.issues[i].last_seen = chrono::Utc::now().timestamp();
+                    let t = d.triage.entry(id).or_default();
+                    t.substatus = Some("regressed".into());
+                    d.version += 1;
+                }
+            }
+            _ => {
+                let n = d.issues.len();
+                if n > 0 {
+                    let i = (step * 7) % n.min(20);
+                    let id = d.issues[i].id;
+                    d.issues[i].last_seen = chrono::Utc::now().timestamp();
+                    d.triage.entry(id).or_default().spiking = true;
+                    d.version += 1;
+                }
+            }
+        }
+        step += 1;
+    }
 }

@@ -24,6 +24,8 @@ pub struct DemoTriage {
     pub activity: Vec<Value>,
     /// Merged into this issue id: gone from lists.
     pub merged_into: Option<u64>,
+    /// `--live` made it spike.
+    pub spiking: bool,
 }
 
 /// The demo organization's people: the token's user first.

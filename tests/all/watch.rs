@@ -112,3 +112,55 @@ fn watch_prints_an_error_added_to_the_server_once_as_ndjson() {
         assert!(v.get(k).is_some(), "{k} missing");
     }
 }
+
+#[tokio::test]
+async fn the_live_demo_adds_regresses_and_spikes_errors_over_time() {
+    use errtui::backend::Backend;
+    let server = errtui::demo::start(errtui::demo::DemoOptions {
+        live: true,
+        live_every: Duration::from_millis(150),
+        ..Default::default()
+    })
+    .await
+    .expect("demo");
+    let b = errtui::backend::sentry::SentryBackend::new(
+        &server.url(),
+        "demo",
+        Some("demo"),
+        errtui::backend::Secret::new("x", "SENTRY_AUTH_TOKEN"),
+    )
+    .expect("backend");
+    let q = errtui::model::ListQuery::default();
+    let before = b.list(&q, None, 100).await.expect("list").items;
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let after = b.list(&q, None, 100).await.expect("list").items;
+    let old: std::collections::HashSet<&str> = before.iter().map(|e| e.id.as_str()).collect();
+    let added: Vec<_> = after
+        .iter()
+        .filter(|e| !old.contains(e.id.as_str()))
+        .collect();
+    assert!(
+        added
+            .iter()
+            .any(|e| e.triage.substatus.is_none()
+                || e.triage.substatus.as_deref() == Some("ongoing")),
+        "a new error arrived"
+    );
+    assert!(
+        after
+            .iter()
+            .any(|e| e.triage.substatus.as_deref() == Some("regressed"))
+    );
+    assert!(
+        after
+            .iter()
+            .any(|e| errtui::app::watching::spiking(&e.stats_24h))
+    );
+    // errtui's own comparison marks the new one.
+    let sigs = signals(
+        &before.iter().map(|e| (e.id.clone(), e.clone())).collect(),
+        &after,
+    );
+    assert!(sigs.iter().any(|(s, _)| *s == Signal::New));
+    assert!(sigs.iter().any(|(s, _)| *s == Signal::Regressed));
+}
