@@ -290,6 +290,11 @@ pub enum Effect {
         path: String,
         line: u32,
     },
+    /// Ring the terminal bell, or send a desktop notification through the terminal.
+    Alert {
+        text: String,
+        how: super::watching::Alert,
+    },
     /// Keep the search history for the next run (the runtime writes it).
     SaveHistory(Vec<String>),
     /// Start over on another profile of the config file: its server, its token, nothing of the

@@ -295,6 +295,10 @@ pub struct App {
     pub refresh_failures: u32,
     /// Every error id the list has shown in this run.
     pub seen: std::collections::HashSet<String>,
+    /// Ring or notify when a new or regressed error arrives.
+    pub alert: super::watching::Alert,
+    /// An alert to send with the next effects.
+    pub pending_alert: Option<String>,
     /// Rows marked new, regressed, escalating or spiking, until opened.
     pub marks_seen: HashMap<String, super::watching::Mark>,
     /// A view waiting for the projects list to find its project's id.
@@ -403,6 +407,8 @@ impl App {
             refresh_failures: 0,
             seen: Default::default(),
             marks_seen: HashMap::new(),
+            alert: Default::default(),
+            pending_alert: None,
             undo: None,
             assign_me_after: None,
             count: None,

@@ -159,6 +159,12 @@ fn on_loaded(
             list::loaded(app, req, append, r, fx);
             if wanted {
                 super::watching::list_answered(app, ok, append);
+                if let Some(text) = app.pending_alert.take() {
+                    fx.push(Effect::Alert {
+                        text,
+                        how: app.alert,
+                    });
+                }
             }
         }
         Fetch::Detail { id } => {

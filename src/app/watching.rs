@@ -8,6 +8,22 @@ use super::msg::Effect;
 use super::state::*;
 use crate::model::{ErrorSummary, Timestamp};
 
+/// What to do when a new or regressed error arrives in the view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Alert {
+    #[default]
+    Off,
+    /// The terminal bell.
+    Bell,
+    /// A desktop notification through the terminal (OSC 9 and OSC 777), which works over SSH in
+    /// the terminals that support it.
+    Notify,
+}
+
+fn fx_alert(app: &mut App, text: String) {
+    app.pending_alert = Some(crate::text::sanitize(&text));
+}
+
 /// Why a row is marked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mark {
@@ -80,9 +96,29 @@ pub fn list_answered(app: &mut App, ok: bool, append: bool) {
         .iter()
         .filter_map(|e| mark_of(e, &app.seen, first).map(|m| (e.id.clone(), m)))
         .collect();
-    // A mark stays until the error is opened; new ones join.
+    // A mark stays until the error is opened; new ones join, and may ring.
+    let mut arrived = Vec::new();
     for (id, m) in marks {
+        if !app.marks_seen.contains_key(&id) && matches!(m, Mark::New | Mark::Regressed) {
+            arrived.push((id.clone(), m));
+        }
         app.marks_seen.entry(id).or_insert(m);
+    }
+    if !first && !arrived.is_empty() && app.alert != Alert::Off {
+        let (id, m) = &arrived[0];
+        let short = app
+            .list
+            .items
+            .iter()
+            .find(|e| &e.id == id)
+            .map(|e| format!("{} {}", e.short_id, crate::text::truncate(&e.title, 60)))
+            .unwrap_or_default();
+        let more = if arrived.len() > 1 {
+            format!(" (+{} more)", arrived.len() - 1)
+        } else {
+            String::new()
+        };
+        fx_alert(app, format!("errtui: {} {short}{more}", m.word()));
     }
     let ids: Vec<String> = app.list.items.iter().map(|e| e.id.clone()).collect();
     app.seen.extend(ids);

@@ -542,6 +542,7 @@ fn tui_options(g: &Global) -> crate::runtime::RunOptions {
         source_roots: source_roots(g),
         keymap: keymap(g),
         refresh: refresh(g),
+        alert: alert(g),
     }
 }
 
@@ -565,6 +566,14 @@ fn set_theme(g: &Global) {
         && let Some(t) = &cfg.theme
     {
         let _ = crate::ui::theme::set(t);
+    }
+}
+
+/// `alert` in the config: off by default.
+fn alert(g: &Global) -> crate::app::watching::Alert {
+    match config::load_profile(&flags(g), &env) {
+        Ok((Some((_, cfg)), _)) => cfg.alert.map(Into::into).unwrap_or_default(),
+        _ => Default::default(),
     }
 }
 
@@ -925,6 +934,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                     source_roots: source_roots(g),
                     keymap: keymap(g),
                     refresh: refresh(g),
+                    alert: alert(g),
                 },
             )
             .await?)

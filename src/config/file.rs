@@ -28,6 +28,9 @@ pub struct ConfigFile {
     pub theme: Option<String>,
     /// How often the list refreshes on its own: `30s` (the default), `2m`; `0` turns it off.
     pub refresh: Option<String>,
+    /// When a new or regressed error arrives: `off` (the default), `bell`, or `notify` (a
+    /// desktop notification through the terminal, OSC 9 / OSC 777).
+    pub alert: Option<AlertName>,
     /// Keys by action name, over errtui's defaults (assets/keymap.toml): `top = ["g g", "Home"]`.
     #[serde(default)]
     pub keys: BTreeMap<String, crate::app::keymap::KeyList>,
@@ -166,6 +169,24 @@ pub struct ViewDef {
     pub environment: Option<String>,
     /// Another project of the organization: its slug or numeric id (Sentry and GlitchTip).
     pub project: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AlertName {
+    Off,
+    Bell,
+    Notify,
+}
+
+impl From<AlertName> for crate::app::watching::Alert {
+    fn from(a: AlertName) -> Self {
+        match a {
+            AlertName::Off => crate::app::watching::Alert::Off,
+            AlertName::Bell => crate::app::watching::Alert::Bell,
+            AlertName::Notify => crate::app::watching::Alert::Notify,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]

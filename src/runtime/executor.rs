@@ -328,7 +328,8 @@ impl Executor {
             | Effect::SwitchProfile(_)
             | Effect::SaveHistory(_)
             | Effect::RunCommand { .. }
-            | Effect::EditFrame { .. } => {}
+            | Effect::EditFrame { .. }
+            | Effect::Alert { .. } => {}
         }
     }
 }

@@ -60,7 +60,8 @@ impl Core {
                 Effect::Copy(_)
                 | Effect::SwitchProfile(_)
                 | Effect::RunCommand { .. }
-                | Effect::EditFrame { .. } => left.push(effect),
+                | Effect::EditFrame { .. }
+                | Effect::Alert { .. } => left.push(effect),
                 Effect::SaveHistory(h) if self.keep_history => {
                     if let Err(e) = history::save(&h) {
                         tracing::warn!("could not keep the search history: {e}");
@@ -95,6 +96,7 @@ impl Core {
         app.commands = old.commands.clone();
         app.keymap = old.keymap.clone();
         app.refresh_every = old.refresh_every;
+        app.alert = old.alert;
         let (tx, rx) = mpsc::unbounded_channel::<Msg>();
         self.exec = Executor::new(backend, tx);
         self.rx = rx;
@@ -138,6 +140,8 @@ pub struct RunOptions {
     pub keymap: Option<crate::app::keymap::Keymap>,
     /// Seconds between refreshes of the list (`refresh` in the config; 0 turns it off).
     pub refresh: Option<u64>,
+    /// `alert` in the config.
+    pub alert: crate::app::watching::Alert,
 }
 
 /// Opens the backend of a profile, by name.
@@ -180,6 +184,7 @@ pub async fn run(backend: Arc<dyn Backend>, opts: RunOptions) -> Result<(), Stri
     core.app.views = opts.views;
     core.app.commands = opts.commands;
     core.app.refresh_every = opts.refresh;
+    core.app.alert = opts.alert;
     if let Some(k) = opts.keymap {
         core.app.keymap = Arc::new(k);
     }
@@ -297,6 +302,11 @@ fn run_terminal_effects(
                     None => Vec::new(),
                 };
                 run_terminal_effects(core, term, fx, ctx, events);
+            }
+            Effect::Alert { text, how } => {
+                if let Err(e) = term.alert(&text, how) {
+                    tracing::warn!("could not alert: {e}");
+                }
             }
             Effect::EditFrame { path, line } => {
                 let fx = match find_source(roots, &path) {

@@ -139,6 +139,33 @@ impl TerminalGuard {
 
     /// Copies with OSC 52. Inside tmux, also sent wrapped for passthrough, so it works with
     /// either `set-clipboard on` or `allow-passthrough on`.
+    /// The bell, or a desktop notification through the terminal: OSC 9 (iTerm2, WezTerm,
+    /// Windows Terminal, kitty) and OSC 777 (rxvt, foot, Ghostty), wrapped for tmux.
+    pub fn alert(&mut self, text: &str, how: crate::app::watching::Alert) -> io::Result<()> {
+        use crate::app::watching::Alert;
+        let clean: String = crate::text::sanitize(text)
+            .chars()
+            .filter(|c| *c != ';')
+            .take(200)
+            .collect();
+        let seq = match how {
+            Alert::Off => return Ok(()),
+            Alert::Bell => "\x07".to_string(),
+            Alert::Notify => {
+                let osc9 = format!("\x1b]9;{clean}\x07");
+                let osc777 = format!("\x1b]777;notify;errtui;{clean}\x07");
+                if std::env::var_os("TMUX").is_some() {
+                    format!("{}{}", tmux_passthrough(&osc9), tmux_passthrough(&osc777))
+                } else {
+                    format!("{osc9}{osc777}")
+                }
+            }
+        };
+        let mut out = io::stdout();
+        out.write_all(seq.as_bytes())?;
+        out.flush()
+    }
+
     pub fn copy_osc52(&mut self, text: &str) -> io::Result<()> {
         // Nothing from a server reaches the clipboard unsanitised: no newline runs a second
         // line when pasted into a shell.

@@ -1065,3 +1065,59 @@ fn the_list_refreshes_on_its_own_keeps_the_selection_marks_what_is_new_and_backs
     assert_eq!((next - app.now).num_seconds(), 60);
     assert_eq!(app.list.items.len(), 4, "the rows stay");
 }
+
+#[test]
+fn a_new_error_in_a_refresh_rings_when_asked_and_not_on_the_first_load() {
+    use errtui::app::watching::Alert;
+    let mut app = app(100, 30);
+    app.refresh_every = Some(30);
+    app.alert = Alert::Notify;
+    let fx = errtui::app::update::init(&mut app);
+    let Effect::Fetch { req, .. } = fx[0].clone() else {
+        panic!()
+    };
+    let fx = update(
+        &mut app,
+        list_loaded(
+            req,
+            false,
+            Ok(Page {
+                items: vec![summary(0)],
+                next: None,
+                total: None,
+            }),
+        ),
+    );
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::Alert { .. })),
+        "first load is quiet"
+    );
+    let fx = update(&mut app, Msg::Tick(now() + chrono::Duration::seconds(31)));
+    let Some(Effect::Fetch { req, .. }) = fx.into_iter().find(|e| {
+        matches!(
+            e,
+            Effect::Fetch {
+                fetch: Fetch::List { .. },
+                ..
+            }
+        )
+    }) else {
+        panic!("refresh")
+    };
+    let fx = update(
+        &mut app,
+        list_loaded(
+            req,
+            false,
+            Ok(Page {
+                items: vec![summary(5), summary(0)],
+                next: None,
+                total: None,
+            }),
+        ),
+    );
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::Alert { text, how: Alert::Notify } if text.contains("new SHOP-5"))),
+        "{fx:?}"
+    );
+}
