@@ -118,6 +118,18 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut UiStat
     } else {
         0
     };
+    // Rows of several projects (all projects of an organization) say whose they are.
+    let projects: std::collections::HashSet<&str> = app
+        .list
+        .items
+        .iter()
+        .filter_map(|e| e.project.as_deref())
+        .collect();
+    let proj_w: u16 = if inner.width >= 90 && projects.len() > 1 {
+        12
+    } else {
+        0
+    };
     // A 24-hour sparkline where the server sends stats and the room allows.
     let trend_w: u16 = if wide && app.list.items.iter().any(|e| !e.stats_24h.is_empty()) {
         12
@@ -131,12 +143,14 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut UiStat
         + status_w
         + 6
         + if trend_w > 0 { trend_w + 1 } else { 0 }
-        + if owner_w > 0 { owner_w + 1 } else { 0 };
+        + if owner_w > 0 { owner_w + 1 } else { 0 }
+        + if proj_w > 0 { proj_w + 1 } else { 0 };
     let title_w = inner.width.saturating_sub(fixed).max(10);
 
     let header = Row::new(vec![
         Cell::from(""),
         Cell::from("ID"),
+        Cell::from(if proj_w > 0 { "Project" } else { "" }),
         Cell::from("Error"),
         Cell::from(Line::from("Events").right_aligned()),
         Cell::from(Line::from("Users").right_aligned()),
@@ -199,6 +213,13 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut UiStat
                     Span::styled(level_mark(&e.level), theme::level(&e.level)),
                 ])),
                 Cell::from(Span::styled(sanitize(&e.short_id), theme::dim())),
+                Cell::from(Span::styled(
+                    truncate(
+                        &sanitize(e.project.as_deref().unwrap_or("")),
+                        proj_w as usize,
+                    ),
+                    theme::dim(),
+                )),
                 Cell::from(Line::from(spans)),
                 Cell::from(Line::from(compact(e.count)).right_aligned()),
                 Cell::from(
@@ -238,6 +259,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut UiStat
     let widths = [
         Constraint::Length(2),
         Constraint::Length(id_w),
+        Constraint::Length(proj_w),
         Constraint::Length(title_w),
         Constraint::Length(nums_w),
         Constraint::Length(nums_w - 1),

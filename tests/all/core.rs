@@ -768,3 +768,21 @@ fn the_mouse_selects_rows_focuses_panes_and_scrolls() {
     // Nothing under the status line.
     assert!(errtui::ui::hit(&ui, 10, 47).is_none());
 }
+
+#[test]
+fn rows_of_several_projects_say_whose_they_are() {
+    let mut app = loaded_app(120, 30, 3);
+    assert!(
+        !render_text(&app).contains("Project "),
+        "one project: no column"
+    );
+    app.list.items[1].project = Some("api".into());
+    let screen = render_text(&app);
+    assert!(screen.contains("Project"), "{screen}");
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.contains("SHOP-1") && l.contains("api")),
+        "{screen}"
+    );
+}
