@@ -125,8 +125,8 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut UiStat
         .iter()
         .filter_map(|e| e.project.as_deref())
         .collect();
-    let proj_w: u16 = if inner.width >= 90 && projects.len() > 1 {
-        12
+    let proj_w: u16 = if inner.width >= 70 && projects.len() > 1 {
+        10
     } else {
         0
     };
