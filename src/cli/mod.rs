@@ -18,10 +18,12 @@ use crate::text::sanitize;
 mod keys;
 mod output;
 mod triage;
+mod tui;
 pub mod watch;
 
 pub use output::table;
 use output::{events_table, settings_text, show_json, show_text, tags_text};
+use tui::tui_options;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -531,131 +533,6 @@ pub fn backend_for(r: config::Resolved, allow: bool) -> Result<Arc<dyn Backend>,
     Ok(b)
 }
 
-fn tui_options(g: &Global) -> crate::runtime::RunOptions {
-    set_theme(g);
-    crate::runtime::RunOptions {
-        start: None,
-        utc: g.utc,
-        profiles: profile_switcher(g),
-        views: views(g),
-        commands: commands(g),
-        source_roots: source_roots(g),
-        keymap: keymap(g),
-        refresh: refresh(g),
-        alert: alert(g),
-    }
-}
-
-/// The config file's custom commands (checked when the file was read).
-fn commands(g: &Global) -> Vec<crate::app::commands::CustomCommand> {
-    match config::load_profile(&flags(g), &env) {
-        Ok((Some((_, cfg)), _)) => {
-            let keys = cfg.keymap();
-            cfg.commands
-                .iter()
-                .filter_map(|c| c.command(&keys).ok())
-                .collect()
-        }
-        _ => Vec::new(),
-    }
-}
-
-/// The config's theme, for the drawing (checked when the file was read).
-fn set_theme(g: &Global) {
-    if let Ok((Some((_, cfg)), _)) = config::load_profile(&flags(g), &env)
-        && let Some(t) = &cfg.theme
-    {
-        let _ = crate::ui::theme::set(t);
-    }
-}
-
-/// `alert` in the config: off by default.
-fn alert(g: &Global) -> crate::app::watching::Alert {
-    match config::load_profile(&flags(g), &env) {
-        Ok((Some((_, cfg)), _)) => cfg.alert.map(Into::into).unwrap_or_default(),
-        _ => Default::default(),
-    }
-}
-
-/// Seconds between refreshes: the profile's `refresh`, else the file's, else 30 s.
-fn refresh(g: &Global) -> Option<u64> {
-    const DEFAULT: u64 = 30;
-    match config::load_profile(&flags(g), &env) {
-        Ok((Some((_, cfg)), name)) => {
-            let r = name
-                .and_then(|n| cfg.profiles.get(&n).and_then(|p| p.refresh.clone()))
-                .or(cfg.refresh.clone());
-            match r {
-                Some(r) => config::file::refresh_secs(&r).unwrap_or(Some(DEFAULT)),
-                None => Some(DEFAULT),
-            }
-        }
-        _ => Some(DEFAULT),
-    }
-}
-
-/// The keymap: errtui's defaults with the config's `[keys]` over them.
-fn keymap(g: &Global) -> Option<crate::app::keymap::Keymap> {
-    match config::load_profile(&flags(g), &env) {
-        Ok((Some((_, cfg)), _)) if !cfg.keys.is_empty() => Some(cfg.keymap()),
-        _ => None,
-    }
-}
-
-/// The config file's source roots, `~` expanded.
-fn source_roots(g: &Global) -> Vec<std::path::PathBuf> {
-    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
-    match config::load_profile(&flags(g), &env) {
-        Ok((Some((_, cfg)), _)) => cfg
-            .source_roots
-            .iter()
-            .map(|r| match (r.strip_prefix("~"), &home) {
-                (Ok(rest), Some(h)) => h.join(rest),
-                _ => r.clone(),
-            })
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// The config file's views, for `1`…`9`.
-fn views(g: &Global) -> Vec<crate::model::SavedView> {
-    match config::load_profile(&flags(g), &env) {
-        Ok((Some((_, cfg)), _)) => cfg.views.iter().map(|v| v.query()).collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// The config file's profiles for the TUI to switch between (`C`, `>`), when there are any.
-fn profile_switcher(g: &Global) -> Option<crate::runtime::Profiles> {
-    let (loaded, current) = config::load_profile(&flags(g), &env).ok()?;
-    let (_, cfg) = loaded?;
-    let names: Vec<String> = cfg.profiles.keys().cloned().collect();
-    if names.is_empty() {
-        return None;
-    }
-    let base = g.clone();
-    Some(crate::runtime::Profiles {
-        names,
-        current,
-        open: Arc::new(move |name: &str| {
-            let mut g = base.clone();
-            g.profile = Some(name.to_string());
-            // The profile decides the server: flags for one server do not follow a switch.
-            g.url = None;
-            g.org = None;
-            g.project = None;
-            g.backend = None;
-            g.auth_token = None;
-            // Nothing printed: the terminal belongs to the TUI.
-            let cwd = std::env::current_dir().unwrap_or_default();
-            let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
-            let r = config::resolve(&flags(&g), &env, &cwd, home.as_deref())?;
-            backend_for(r, g.allow_http)
-        }),
-    })
-}
-
 /// What `show`, `events`, `tags` and `open` were pointed at.
 pub struct Located {
     pub backend: Arc<dyn Backend>,
@@ -922,19 +799,11 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Some(Command::Open { id, event }) => {
             let Located { backend, id, event } = locate(g, &id, event.as_deref()).await?;
-            set_theme(g);
             Ok(crate::runtime::run(
                 backend,
                 crate::runtime::RunOptions {
                     start: Some((id, event.unwrap_or_default())),
-                    utc: g.utc,
-                    profiles: profile_switcher(g),
-                    views: views(g),
-                    commands: commands(g),
-                    source_roots: source_roots(g),
-                    keymap: keymap(g),
-                    refresh: refresh(g),
-                    alert: alert(g),
+                    ..tui_options(g)
                 },
             )
             .await?)
