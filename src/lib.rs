@@ -9,5 +9,6 @@ pub mod dsn;
 pub mod link;
 pub mod model;
 pub mod runtime;
+pub mod store;
 pub mod text;
 pub mod ui;

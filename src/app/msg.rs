@@ -295,6 +295,8 @@ pub enum Effect {
         text: String,
         how: super::watching::Alert,
     },
+    /// Remember these errors as seen, for the next run (the runtime writes it).
+    RememberSeen(Vec<String>),
     /// Keep the search history for the next run (the runtime writes it).
     SaveHistory(Vec<String>),
     /// Start over on another profile of the config file: its server, its token, nothing of the

@@ -158,7 +158,10 @@ fn on_loaded(
             let ok = r.is_ok();
             list::loaded(app, req, append, r, fx);
             if wanted {
-                super::watching::list_answered(app, ok, append);
+                let fresh = super::watching::list_answered(app, ok, append);
+                if !fresh.is_empty() {
+                    fx.push(Effect::RememberSeen(fresh));
+                }
                 if let Some(text) = app.pending_alert.take() {
                     fx.push(Effect::Alert {
                         text,

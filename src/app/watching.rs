@@ -71,8 +71,9 @@ pub fn mark_of(e: &ErrorSummary, seen: &HashSet<String>, first_load: bool) -> Op
     spiking(&e.stats_24h).then_some(Mark::Spike)
 }
 
-/// After a list answer: marks, what has been seen, and when the next refresh is due.
-pub fn list_answered(app: &mut App, ok: bool, append: bool) {
+/// After a list answer: marks, what has been seen, and when the next refresh is due. Returns
+/// the errors seen for the first time, to remember between runs.
+pub fn list_answered(app: &mut App, ok: bool, append: bool) -> Vec<String> {
     let now = app.now;
     if !ok {
         app.refresh_failures = app.refresh_failures.saturating_add(1);
@@ -82,7 +83,7 @@ pub fn list_answered(app: &mut App, ok: bool, append: bool) {
                 .min(600);
             app.next_refresh = Some(now + chrono::Duration::seconds(backoff as i64));
         }
-        return;
+        return Vec::new();
     }
     app.refresh_failures = 0;
     app.last_refresh = Some(now);
@@ -120,8 +121,15 @@ pub fn list_answered(app: &mut App, ok: bool, append: bool) {
         };
         fx_alert(app, format!("errtui: {} {short}{more}", m.word()));
     }
-    let ids: Vec<String> = app.list.items.iter().map(|e| e.id.clone()).collect();
-    app.seen.extend(ids);
+    let fresh: Vec<String> = app
+        .list
+        .items
+        .iter()
+        .filter(|e| !app.seen.contains(&e.id))
+        .map(|e| e.id.clone())
+        .collect();
+    app.seen.extend(fresh.iter().cloned());
+    fresh
 }
 
 /// Each tick: refresh the list when due, unless a dialog is open, the server asked to wait, a

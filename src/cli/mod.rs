@@ -262,6 +262,11 @@ pub enum Command {
     },
     /// Print the man page (roff): errtui man > errtui.1
     Man,
+    /// What errtui remembers between runs (which errors were seen)
+    Cache {
+        #[command(subcommand)]
+        action: CacheAction,
+    },
     /// The profiles of the config file, and which one is in use
     Profiles {
         #[arg(long)]
@@ -286,6 +291,14 @@ pub enum Command {
         #[arg(long, global = true)]
         json: bool,
     },
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum CacheAction {
+    /// Forget it all
+    Clear,
+    /// Where it is kept
+    Path,
 }
 
 #[derive(Subcommand, Debug, Clone)]
@@ -659,6 +672,28 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Some(Command::Profiles { json }) => profiles(g, json),
         Some(Command::Doctor { json }) => doctor(g, json).await,
+        Some(Command::Cache { action }) => {
+            let Some(p) = crate::store::path() else {
+                return Err(Failure::Fail(
+                    "errtui has no place to keep a cache here".into(),
+                ));
+            };
+            match action {
+                CacheAction::Path => print(&format!("{}\n", p.display())),
+                CacheAction::Clear => {
+                    let had = crate::store::clear(&p)?;
+                    print(&format!(
+                        "{} {}\n",
+                        if had {
+                            "Cleared"
+                        } else {
+                            "Nothing to clear at"
+                        },
+                        p.display()
+                    ))
+                }
+            }
+        }
         Some(Command::Watch {
             query,
             interval,
@@ -705,7 +740,14 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                     .with_http(|h| h.with_read_only(ro.clone())),
                 ),
             };
-            Ok(crate::runtime::run(b, tui_options(g)).await?)
+            Ok(crate::runtime::run(
+                b,
+                crate::runtime::RunOptions {
+                    memory_key: Some(format!("demo:{:?}", args.flavor)),
+                    ..tui_options(g)
+                },
+            )
+            .await?)
         }
         Some(Command::DemoServer { port, demo: args }) => {
             let server = start_demo(&args, port).await?;

@@ -41,6 +41,7 @@ pub fn tui_options(g: &Global) -> RunOptions {
         keymap: (!cfg.keys.is_empty()).then_some(keys),
         refresh: refresh(&cfg, current.as_deref()),
         alert: cfg.alert.map(Into::into).unwrap_or_default(),
+        memory_key: None,
     }
 }
 

@@ -329,7 +329,8 @@ impl Executor {
             | Effect::SaveHistory(_)
             | Effect::RunCommand { .. }
             | Effect::EditFrame { .. }
-            | Effect::Alert { .. } => {}
+            | Effect::Alert { .. }
+            | Effect::RememberSeen(_) => {}
         }
     }
 }

@@ -24,6 +24,8 @@ pub struct Core {
     pub app: App,
     /// Write the search history to disk (the real terminal UI; tests keep it in memory).
     pub keep_history: bool,
+    /// The database of what was seen, and the key of this profile in it.
+    pub store: Option<(crate::store::Store, String)>,
     exec: Executor,
     rx: mpsc::UnboundedReceiver<Msg>,
 }
@@ -35,6 +37,7 @@ impl Core {
         Core {
             app,
             keep_history: false,
+            store: None,
             exec: Executor::new(backend, tx),
             rx,
         }
@@ -62,6 +65,14 @@ impl Core {
                 | Effect::RunCommand { .. }
                 | Effect::EditFrame { .. }
                 | Effect::Alert { .. } => left.push(effect),
+                Effect::RememberSeen(ids) => {
+                    let now = self.app.now.timestamp();
+                    if let Some((store, key)) = self.store.as_mut()
+                        && let Err(e) = store.mark_seen(key, &ids, now)
+                    {
+                        tracing::warn!("could not remember what was seen: {e}");
+                    }
+                }
                 Effect::SaveHistory(h) if self.keep_history => {
                     if let Err(e) = history::save(&h) {
                         tracing::warn!("could not keep the search history: {e}");
@@ -106,7 +117,28 @@ impl Core {
             &format!("Profile `{profile}`."),
             app::state::NoticeKind::Info,
         );
+        if self.store.is_some() {
+            self.open_store(profile.clone());
+        }
         self.init()
+    }
+
+    /// Opens the database of what was seen (in the state directory) for profile `key`, and
+    /// loads it: the first list after a restart marks what arrived since.
+    pub fn open_store(&mut self, key: String) {
+        let store = self
+            .store
+            .take()
+            .map(|(s, _)| Ok(s))
+            .or_else(|| crate::store::path().map(|p| crate::store::Store::open(&p)));
+        match store {
+            Some(Ok(s)) => {
+                self.app.seen = s.seen(&key).unwrap_or_default();
+                self.store = Some((s, key));
+            }
+            Some(Err(e)) => tracing::warn!("no memory of what was seen: {e}"),
+            None => {}
+        }
     }
 
     /// The next message a background task sent.
@@ -142,6 +174,8 @@ pub struct RunOptions {
     pub refresh: Option<u64>,
     /// `alert` in the config.
     pub alert: crate::app::watching::Alert,
+    /// Under which name what was seen is remembered (default: the profile, else the server).
+    pub memory_key: Option<String>,
 }
 
 /// Opens the backend of a profile, by name.
@@ -181,6 +215,12 @@ pub async fn run(backend: Arc<dyn Backend>, opts: RunOptions) -> Result<(), Stri
     let profiles = opts.profiles;
     let roots = opts.source_roots;
     core.keep_history = true;
+    let key = opts
+        .memory_key
+        .clone()
+        .or_else(|| profiles.as_ref().and_then(|p| p.current.clone()))
+        .unwrap_or_else(|| core.app.source.clone());
+    core.open_store(key);
     core.app.views = opts.views;
     core.app.commands = opts.commands;
     core.app.refresh_every = opts.refresh;

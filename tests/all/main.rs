@@ -14,6 +14,7 @@ mod keys;
 mod pty;
 mod sentry_backend;
 mod snapshots;
+mod store;
 mod triage;
 mod triage_api;
 mod update;

@@ -32,6 +32,8 @@ fn run_in_pty(env: &[(&str, &str)], then: Then<'_>, wait_for: &str) -> Run {
     let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_errtui"));
     cmd.arg("demo");
     cmd.env("TERM", "xterm-256color");
+    // What the run remembers goes to a directory of its own, not the machine's.
+    cmd.env("ERRTUI_STATE_DIR", crate::cli::empty_home().join("state"));
     for (k, v) in env {
         cmd.env(k, v);
     }

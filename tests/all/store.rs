@@ -1,0 +1,93 @@
+//! What errtui remembers between runs: the database's migrations (from empty and from an older
+//! schema), seen-state per profile, its bound, and the first list after a restart marking what
+//! arrived since.
+
+use errtui::app::watching::Mark;
+use errtui::app::{Effect, update};
+use errtui::model::*;
+use errtui::store::{MAX_SEEN, Store, clear};
+
+use crate::common::*;
+
+#[test]
+fn migrations_run_from_empty_and_from_an_older_schema() {
+    let dir = tempfile::tempdir().expect("dir");
+    let p = dir.path().join("state/errtui.db");
+    let s = Store::open(&p).expect("from empty");
+    assert_eq!(s.version().expect("version"), 2);
+    drop(s);
+    // A database left by schema 1.
+    let old = dir.path().join("old.db");
+    {
+        let c = rusqlite_open(&old);
+        c.execute_batch(
+            "CREATE TABLE seen (profile TEXT NOT NULL, error_id TEXT NOT NULL, seen_at INTEGER NOT NULL, PRIMARY KEY (profile, error_id));
+             INSERT INTO seen VALUES ('prod', '42', 1);
+             PRAGMA user_version = 1;",
+        )
+        .expect("schema 1");
+    }
+    let s = Store::open(&old).expect("migrated");
+    assert_eq!(s.version().expect("version"), 2);
+    assert!(
+        s.seen("prod").expect("seen").contains("42"),
+        "kept across the migration"
+    );
+    drop(s);
+    // One from a newer errtui is refused with the fix.
+    rusqlite_open(&old)
+        .execute_batch("PRAGMA user_version = 99;")
+        .expect("bump");
+    let e = Store::open(&old).err().expect("newer");
+    assert!(e.contains("errtui cache clear"), "{e}");
+    assert!(clear(&old).expect("cleared"));
+    assert!(!clear(&old).expect("again"), "nothing the second time");
+}
+
+fn rusqlite_open(p: &std::path::Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(p).expect("open")
+}
+
+#[test]
+fn seen_state_is_per_profile_and_bounded() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut s = Store::open(&dir.path().join("e.db")).expect("open");
+    s.mark_seen("prod", &["1".into(), "2".into()], 100)
+        .expect("mark");
+    s.mark_seen("staging", &["3".into()], 100).expect("mark");
+    assert_eq!(s.seen("prod").expect("seen").len(), 2);
+    assert!(!s.seen("prod").expect("seen").contains("3"));
+    let many: Vec<String> = (0..(MAX_SEEN + 10)).map(|i| format!("x{i}")).collect();
+    s.mark_seen("big", &many, 5).expect("many");
+    assert_eq!(s.seen("big").expect("seen").len(), MAX_SEEN);
+}
+
+#[test]
+fn after_a_restart_what_arrived_meanwhile_is_marked_new_and_the_rest_is_not() {
+    // Yesterday's run saw errors 100 and 101.
+    let mut app = app(100, 30);
+    app.seen = ["100".to_string(), "101".to_string()].into_iter().collect();
+    let fx = errtui::app::update::init(&mut app);
+    let Effect::Fetch { req, .. } = fx[0].clone() else {
+        panic!()
+    };
+    let fx = update(
+        &mut app,
+        list_loaded(
+            req,
+            false,
+            Ok(Page {
+                items: (0..3).map(summary).collect(),
+                next: None,
+                total: None,
+            }),
+        ),
+    );
+    assert_eq!(app.marks_seen.get("102"), Some(&Mark::New));
+    assert!(!app.marks_seen.contains_key("100") && !app.marks_seen.contains_key("101"));
+    // And the newly seen one is to be remembered.
+    assert!(
+        fx.contains(&Effect::RememberSeen(vec!["102".into()])),
+        "{fx:?}"
+    );
+}
