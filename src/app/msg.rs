@@ -231,6 +231,11 @@ pub enum Msg {
     EffectFailed(String),
     /// Something the runtime did, to say in the status line.
     Said(String),
+    /// The last list kept from an earlier run, shown until fresh rows come.
+    Cached {
+        items: Vec<ErrorSummary>,
+        at: Timestamp,
+    },
     /// A click on a pane (and a list row).
     Click {
         pane: Pane,
@@ -295,6 +300,8 @@ pub enum Effect {
         text: String,
         how: super::watching::Alert,
     },
+    /// Keep the list's first page for the next start (the runtime writes it).
+    RememberList(Vec<ErrorSummary>),
     /// Remember these errors as seen, for the next run (the runtime writes it).
     RememberSeen(Vec<String>),
     /// Keep the search history for the next run (the runtime writes it).

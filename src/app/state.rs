@@ -295,6 +295,8 @@ pub struct App {
     pub refresh_failures: u32,
     /// Every error id the list has shown in this run.
     pub seen: std::collections::HashSet<String>,
+    /// The rows on screen came from the cache, kept at this time (until fresh ones come).
+    pub cached_at: Option<Timestamp>,
     /// Ring or notify when a new or regressed error arrives.
     pub alert: super::watching::Alert,
     /// An alert to send with the next effects.
@@ -408,6 +410,7 @@ impl App {
             seen: Default::default(),
             marks_seen: HashMap::new(),
             alert: Default::default(),
+            cached_at: None,
             pending_alert: None,
             undo: None,
             assign_me_after: None,

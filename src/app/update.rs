@@ -98,6 +98,13 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::EffectFailed(text) => notify(app, &text, NoticeKind::Error),
         Msg::Said(text) => notify(app, &text, NoticeKind::Info),
         Msg::Click { pane, row } => on_click(app, pane, row, &mut fx),
+        Msg::Cached { items, at } => {
+            // Only before the server answered: fresh rows always win.
+            if app.list.items.is_empty() && !app.list.loaded_once {
+                app.list.items = items;
+                app.cached_at = Some(at);
+            }
+        }
         Msg::Wheel { pane, down } => on_wheel(app, pane, down, &mut fx),
     }
     fx
@@ -161,6 +168,13 @@ fn on_loaded(
                 let fresh = super::watching::list_answered(app, ok, append);
                 if !fresh.is_empty() {
                     fx.push(Effect::RememberSeen(fresh));
+                }
+                if ok && !append {
+                    app.cached_at = None;
+                    // The list a plain start shows is kept for the next start.
+                    if app.query == crate::model::ListQuery::default() {
+                        fx.push(Effect::RememberList(app.list.items.clone()));
+                    }
                 }
                 if let Some(text) = app.pending_alert.take() {
                     fx.push(Effect::Alert {

@@ -330,7 +330,8 @@ impl Executor {
             | Effect::RunCommand { .. }
             | Effect::EditFrame { .. }
             | Effect::Alert { .. }
-            | Effect::RememberSeen(_) => {}
+            | Effect::RememberSeen(_)
+            | Effect::RememberList(_) => {}
         }
     }
 }

@@ -73,6 +73,14 @@ impl Core {
                         tracing::warn!("could not remember what was seen: {e}");
                     }
                 }
+                Effect::RememberList(rows) => {
+                    let now = self.app.now.timestamp();
+                    if let Some((store, key)) = self.store.as_mut()
+                        && let Err(e) = store.save_list(key, &rows, now)
+                    {
+                        tracing::warn!("could not keep the list: {e}");
+                    }
+                }
                 Effect::SaveHistory(h) if self.keep_history => {
                     if let Err(e) = history::save(&h) {
                         tracing::warn!("could not keep the search history: {e}");
@@ -134,6 +142,10 @@ impl Core {
         match store {
             Some(Ok(s)) => {
                 self.app.seen = s.seen(&key).unwrap_or_default();
+                // The last list, at once, while the fresh one loads.
+                if let Ok(Some((items, at))) = s.load_list(&key) {
+                    let _ = app::update(&mut self.app, Msg::Cached { items, at });
+                }
                 self.store = Some((s, key));
             }
             Some(Err(e)) => tracing::warn!("no memory of what was seen: {e}"),

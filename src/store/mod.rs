@@ -6,7 +6,9 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::model::{ErrorSummary, Level, Status, Timestamp};
 
 /// Errors remembered per profile; the oldest go first.
 pub const MAX_SEEN: usize = 100_000;
@@ -23,7 +25,59 @@ const MIGRATIONS: &[&str] = &[
     // 2: an index to drop the oldest quickly, and a table for small settings.
     "CREATE INDEX seen_by_age ON seen (profile, seen_at);
      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+    // 3: the last list, to start from and to read offline.
+    "CREATE TABLE list_cache (
+        profile TEXT PRIMARY KEY,
+        saved_at INTEGER NOT NULL,
+        rows TEXT NOT NULL
+    );",
 ];
+
+/// Rows kept of the last list.
+pub const MAX_CACHED_ROWS: usize = 10_000;
+
+/// One list row as the cache keeps it (no triage, no token: what the list shows).
+fn to_row(e: &ErrorSummary) -> serde_json::Value {
+    serde_json::json!({
+        "id": e.id, "short_id": e.short_id, "title": e.title, "culprit": e.culprit,
+        "status": e.status.as_str(), "level": e.level.as_str(), "count": e.count,
+        "user_count": e.user_count,
+        "first_seen": e.first_seen.map(|t| t.timestamp()),
+        "last_seen": e.last_seen.map(|t| t.timestamp()),
+        "url": e.url, "project": e.project, "platform": e.platform, "stats_24h": e.stats_24h,
+    })
+}
+
+fn from_row(v: &serde_json::Value) -> Option<ErrorSummary> {
+    let s = |k: &str| v.get(k).and_then(|x| x.as_str()).map(crate::text::sanitize);
+    let n = |k: &str| v.get(k).and_then(|x| x.as_u64()).unwrap_or(0);
+    let t = |k: &str| {
+        v.get(k)
+            .and_then(|x| x.as_i64())
+            .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+    };
+    Some(ErrorSummary {
+        id: s("id")?,
+        short_id: s("short_id")?,
+        title: s("title").unwrap_or_default(),
+        culprit: s("culprit").unwrap_or_default(),
+        status: Status::parse(&s("status").unwrap_or_default()),
+        level: Level::parse(&s("level").unwrap_or_default()),
+        count: n("count"),
+        user_count: n("user_count"),
+        first_seen: t("first_seen"),
+        last_seen: t("last_seen"),
+        url: s("url"),
+        project: s("project"),
+        platform: s("platform"),
+        stats_24h: v
+            .get("stats_24h")
+            .and_then(|x| x.as_array())
+            .map(|a| a.iter().take(400).filter_map(|p| p.as_u64()).collect())
+            .unwrap_or_default(),
+        triage: Default::default(),
+    })
+}
 
 pub struct Store {
     conn: Connection,
@@ -104,6 +158,49 @@ impl Store {
         )
         .map_err(|e| e.to_string())?;
         tx.commit().map_err(|e| e.to_string())
+    }
+}
+
+impl Store {
+    /// Keeps `rows` as `profile`'s last list.
+    pub fn save_list(
+        &mut self,
+        profile: &str,
+        rows: &[ErrorSummary],
+        at: i64,
+    ) -> Result<(), String> {
+        let json: Vec<serde_json::Value> = rows.iter().take(MAX_CACHED_ROWS).map(to_row).collect();
+        let text = serde_json::to_string(&json).map_err(|e| e.to_string())?;
+        self.conn
+            .execute(
+                "INSERT INTO list_cache (profile, saved_at, rows) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(profile) DO UPDATE SET saved_at = ?2, rows = ?3",
+                params![profile, at, text],
+            )
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
+    /// `profile`'s last list and when it was kept, if there is one.
+    pub fn load_list(
+        &self,
+        profile: &str,
+    ) -> Result<Option<(Vec<ErrorSummary>, Timestamp)>, String> {
+        let row: Option<(i64, String)> = self
+            .conn
+            .query_row(
+                "SELECT saved_at, rows FROM list_cache WHERE profile = ?1",
+                params![profile],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| e.to_string())?;
+        let Some((at, text)) = row else {
+            return Ok(None);
+        };
+        let v: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap_or_default();
+        let rows = v.iter().filter_map(from_row).collect();
+        Ok(chrono::DateTime::from_timestamp(at, 0).map(|t| (rows, t)))
     }
 }
 

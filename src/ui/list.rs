@@ -30,6 +30,15 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut UiStat
     } else {
         " Errors ".to_string()
     };
+    if let Some(at) = app.cached_at {
+        let age = super::format::ago_short(app.now, Some(at));
+        let state = if app.list.track.stale().is_some() {
+            "offline, cached"
+        } else {
+            "cached"
+        };
+        title.push_str(&format!("· {state} {age} ago "));
+    }
     if !app.marks.is_empty() {
         title.push_str(&format!("· {} marked ", app.marks.len()));
     }

@@ -14,7 +14,7 @@ fn migrations_run_from_empty_and_from_an_older_schema() {
     let dir = tempfile::tempdir().expect("dir");
     let p = dir.path().join("state/errtui.db");
     let s = Store::open(&p).expect("from empty");
-    assert_eq!(s.version().expect("version"), 2);
+    assert_eq!(s.version().expect("version"), 3);
     drop(s);
     // A database left by schema 1.
     let old = dir.path().join("old.db");
@@ -28,7 +28,7 @@ fn migrations_run_from_empty_and_from_an_older_schema() {
         .expect("schema 1");
     }
     let s = Store::open(&old).expect("migrated");
-    assert_eq!(s.version().expect("version"), 2);
+    assert_eq!(s.version().expect("version"), 3);
     assert!(
         s.seen("prod").expect("seen").contains("42"),
         "kept across the migration"
@@ -89,5 +89,83 @@ fn after_a_restart_what_arrived_meanwhile_is_marked_new_and_the_rest_is_not() {
     assert!(
         fx.contains(&Effect::RememberSeen(vec!["102".into()])),
         "{fx:?}"
+    );
+}
+
+#[test]
+fn the_last_list_is_kept_and_shown_at_once_marked_cached_then_offline_when_the_server_is_gone() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut s = Store::open(&dir.path().join("e.db")).expect("open");
+    let rows: Vec<ErrorSummary> = (0..3).map(summary).collect();
+    s.save_list("prod", &rows, now().timestamp() - 3 * 3600)
+        .expect("save");
+    let (back, at) = s.load_list("prod").expect("load").expect("some");
+    assert_eq!(back.len(), 3);
+    assert_eq!(back[1].short_id, "SHOP-1");
+    assert_eq!(back[1].count, rows[1].count);
+    assert_eq!(back[1].stats_24h, rows[1].stats_24h);
+    assert!(s.load_list("other").expect("load").is_none());
+    // The app shows them at once, marked cached with their age.
+    let mut app = app(100, 30);
+    update(&mut app, errtui::app::Msg::Cached { items: back, at });
+    let fx = errtui::app::update::init(&mut app);
+    assert_eq!(
+        app.list.items.len(),
+        3,
+        "still there while the fresh list loads"
+    );
+    let screen = crate::core::render_text(&app);
+    assert!(screen.contains("cached 3h ago"), "{screen}");
+    // The server is gone: the rows stay, marked offline.
+    let Effect::Fetch { req, .. } = fx[0].clone() else {
+        panic!()
+    };
+    update(
+        &mut app,
+        list_loaded(
+            req,
+            false,
+            Err(errtui::backend::BackendError::Connect {
+                host: "sentry.example.com".into(),
+                reason: "connection refused".into(),
+            }),
+        ),
+    );
+    assert_eq!(app.list.items.len(), 3);
+    let screen = crate::core::render_text(&app);
+    assert!(screen.contains("offline, cached 3h ago"), "{screen}");
+    // Fresh rows replace them, and are kept for the next start.
+    let fx = update(
+        &mut app,
+        errtui::app::Msg::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::F(5),
+        )),
+    );
+    let req = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Fetch {
+                req,
+                fetch: errtui::app::msg::Fetch::List { .. },
+            } => Some(*req),
+            _ => None,
+        })
+        .expect("refresh");
+    let fx = update(
+        &mut app,
+        list_loaded(
+            req,
+            false,
+            Ok(Page {
+                items: (0..4).map(summary).collect(),
+                next: None,
+                total: None,
+            }),
+        ),
+    );
+    assert!(app.cached_at.is_none());
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::RememberList(r) if r.len() == 4))
     );
 }
