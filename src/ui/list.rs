@@ -31,13 +31,16 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut UiStat
         " Errors ".to_string()
     };
     if let Some(at) = app.cached_at {
-        let age = super::format::ago_short(app.now, Some(at));
+        let age = match super::format::ago_short(app.now, Some(at)).as_str() {
+            "now" => "just now".to_string(),
+            a => format!("{a} ago"),
+        };
         let state = if app.list.track.stale().is_some() {
             "offline, cached"
         } else {
             "cached"
         };
-        title.push_str(&format!("· {state} {age} ago "));
+        title.push_str(&format!("· {state} {age} "));
     }
     if !app.marks.is_empty() {
         title.push_str(&format!("· {} marked ", app.marks.len()));
