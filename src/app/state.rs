@@ -464,6 +464,14 @@ impl App {
         }
     }
 
+    /// The server did not answer the list's last request (connection refused, timed out).
+    pub fn offline(&self) -> bool {
+        self.list
+            .track
+            .stale()
+            .is_some_and(|f| matches!(f.kind, FailureKind::Offline | FailureKind::Timeout))
+    }
+
     /// The view whose list is on screen, if the list is one.
     pub fn current_view(&self) -> Option<&crate::model::SavedView> {
         self.views.iter().find(|v| {

@@ -413,6 +413,13 @@ pub fn act(app: &mut App, action: Action, repeat: usize, said: &str, fx: &mut Ve
     {
         return notify(app, &r, NoticeKind::Error);
     }
+    if action.mutates() && app.offline() {
+        return notify(
+            app,
+            "Offline: the server does not answer, so nothing can change. The rows shown are the last known; refreshing goes on by itself (Ctrl-r tries now).",
+            NoticeKind::Error,
+        );
+    }
     if repeat > 1 && app.view == View::List {
         for _ in 1..repeat {
             match action {

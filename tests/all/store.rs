@@ -169,3 +169,56 @@ fn the_last_list_is_kept_and_shown_at_once_marked_cached_then_offline_when_the_s
             .any(|e| matches!(e, Effect::RememberList(r) if r.len() == 4))
     );
 }
+
+#[test]
+fn offline_changes_are_refused_with_a_clear_message_and_nothing_is_sent() {
+    let mut app = loaded_app(80, 24, 3);
+    let fx = update(
+        &mut app,
+        errtui::app::Msg::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::F(5),
+        )),
+    );
+    let req = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Fetch {
+                req,
+                fetch: errtui::app::msg::Fetch::List { .. },
+            } => Some(*req),
+            _ => None,
+        })
+        .expect("refresh");
+    update(
+        &mut app,
+        list_loaded(
+            req,
+            false,
+            Err(errtui::backend::BackendError::Connect {
+                host: "sentry.example.com".into(),
+                reason: "connection refused".into(),
+            }),
+        ),
+    );
+    assert!(app.offline());
+    for k in ['r', 'i', 'a', 'b', 'c'] {
+        let fx = update(
+            &mut app,
+            errtui::app::Msg::Key(crossterm::event::KeyEvent::from(
+                crossterm::event::KeyCode::Char(k),
+            )),
+        );
+        assert!(
+            !fx.iter()
+                .any(|e| matches!(e, Effect::Update { .. } | Effect::Comment { .. })),
+            "{k}"
+        );
+        assert!(app.overlays.is_empty(), "{k}: no menu");
+        assert!(
+            app.notice
+                .as_ref()
+                .is_some_and(|n| n.text.starts_with("Offline")),
+            "{k}"
+        );
+    }
+}
