@@ -78,9 +78,10 @@ pub fn list_answered(app: &mut App, ok: bool, append: bool) -> Vec<String> {
     if !ok {
         app.refresh_failures = app.refresh_failures.saturating_add(1);
         if let Some(every) = app.refresh_every {
+            // At most two minutes apart, so it resumes soon after the server is back.
             let backoff = every
                 .saturating_mul(1 << app.refresh_failures.min(5))
-                .min(600);
+                .min(120.max(every));
             app.next_refresh = Some(now + chrono::Duration::seconds(backoff as i64));
         }
         return Vec::new();
