@@ -48,35 +48,54 @@ fn to_row(e: &ErrorSummary) -> serde_json::Value {
     })
 }
 
-fn from_row(v: &serde_json::Value) -> Option<ErrorSummary> {
-    let s = |k: &str| v.get(k).and_then(|x| x.as_str()).map(crate::text::sanitize);
-    let n = |k: &str| v.get(k).and_then(|x| x.as_u64()).unwrap_or(0);
-    let t = |k: &str| {
-        v.get(k)
-            .and_then(|x| x.as_i64())
-            .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
-    };
-    Some(ErrorSummary {
-        id: s("id")?,
-        short_id: s("short_id")?,
-        title: s("title").unwrap_or_default(),
-        culprit: s("culprit").unwrap_or_default(),
-        status: Status::parse(&s("status").unwrap_or_default()),
-        level: Level::parse(&s("level").unwrap_or_default()),
-        count: n("count"),
-        user_count: n("user_count"),
-        first_seen: t("first_seen"),
-        last_seen: t("last_seen"),
-        url: s("url"),
-        project: s("project"),
-        platform: s("platform"),
-        stats_24h: v
-            .get("stats_24h")
-            .and_then(|x| x.as_array())
-            .map(|a| a.iter().take(400).filter_map(|p| p.as_u64()).collect())
-            .unwrap_or_default(),
+/// A cached row as read back: typed, so 10,000 rows need no JSON tree.
+#[derive(serde::Deserialize)]
+struct Row {
+    id: String,
+    short_id: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    culprit: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    level: String,
+    #[serde(default)]
+    count: u64,
+    #[serde(default)]
+    user_count: u64,
+    first_seen: Option<i64>,
+    last_seen: Option<i64>,
+    url: Option<String>,
+    project: Option<String>,
+    platform: Option<String>,
+    #[serde(default)]
+    stats_24h: Vec<u64>,
+}
+
+fn from_row(r: Row) -> ErrorSummary {
+    use crate::text::sanitize;
+    let t = |s: Option<i64>| s.and_then(|secs| chrono::DateTime::from_timestamp(secs, 0));
+    let mut stats = r.stats_24h;
+    stats.truncate(400);
+    ErrorSummary {
+        id: sanitize(&r.id),
+        short_id: sanitize(&r.short_id),
+        title: sanitize(&r.title),
+        culprit: sanitize(&r.culprit),
+        status: Status::parse(&r.status),
+        level: Level::parse(&r.level),
+        count: r.count,
+        user_count: r.user_count,
+        first_seen: t(r.first_seen),
+        last_seen: t(r.last_seen),
+        url: r.url.map(|u| sanitize(&u)),
+        project: r.project.map(|p| sanitize(&p)),
+        platform: r.platform.map(|p| sanitize(&p)),
+        stats_24h: stats,
         triage: Default::default(),
-    })
+    }
 }
 
 pub struct Store {
@@ -198,8 +217,8 @@ impl Store {
         let Some((at, text)) = row else {
             return Ok(None);
         };
-        let v: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap_or_default();
-        let rows = v.iter().filter_map(from_row).collect();
+        let rows: Vec<Row> = serde_json::from_str(&text).unwrap_or_default();
+        let rows = rows.into_iter().map(from_row).collect();
         Ok(chrono::DateTime::from_timestamp(at, 0).map(|t| (rows, t)))
     }
 }
