@@ -80,7 +80,7 @@ pub fn shell_quote(v: &str) -> String {
 fn value(app: &App, name: &str) -> Option<String> {
     let e = app.target()?;
     let ev = app.event.data.as_ref().filter(|_| app.event.is(&e.id));
-    let frame = ev.and_then(super::share::failing_frame_of);
+    let frame = ev.and_then(super::share::top_frame);
     let v = match name {
         "id" => e.id.clone(),
         "short_id" => e.short_id.clone(),

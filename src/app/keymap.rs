@@ -581,14 +581,6 @@ impl Keymap {
     }
 }
 
-/// The action a single key triggers in the given contexts, with errtui's default keys.
-pub fn lookup(ev: &KeyEvent, active: &[Ctx]) -> Option<Action> {
-    match Keymap::defaults().find(&[Key::of(ev)], active) {
-        Found::Action(a) => Some(a),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -661,6 +653,14 @@ mod tests {
             assert!(seen.insert(n), "{n} twice");
             assert_eq!(Action::from_name(n), Some(*a));
             assert!(!a.description().is_empty(), "{n} has no binding");
+        }
+    }
+
+    /// The action a single key triggers with errtui's default keys.
+    fn lookup(ev: &KeyEvent, active: &[Ctx]) -> Option<Action> {
+        match Keymap::defaults().find(&[Key::of(ev)], active) {
+            Found::Action(a) => Some(a),
+            _ => None,
         }
     }
 

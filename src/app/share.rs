@@ -110,8 +110,3 @@ pub fn issue_text(
     d.push_str("_Created from errtui._\n");
     (title, d)
 }
-
-/// The frame an event failed in: the top in-app frame of its last exception.
-pub fn failing_frame_of(ev: &Event) -> Option<&Frame> {
-    top_frame(ev)
-}

@@ -283,12 +283,10 @@ fn send(app: &mut App, ids: Vec<String>, change: Change, undoable: bool, fx: &mu
     }
     // A single error already so: say so rather than send it.
     if let [one] = ids.as_slice()
-        && let Some((status, triage)) = state_of(app, one)
-        && change.status().is_some()
+        && let Some((status, _)) = state_of(app, one)
         && change.is_plain_status()
         && change.status().as_ref() == Some(&status)
     {
-        let _ = triage;
         return notify(
             app,
             &format!("{} is already {}.", short_id(app, one), status.as_str()),

@@ -539,7 +539,7 @@ fn global_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) -> bool {
                 .target()
                 .map(|t| t.id.clone())
                 .and_then(|id| app.event.data.as_ref().filter(|_| app.event.is(&id)))
-                .and_then(super::share::failing_frame_of)
+                .and_then(super::share::top_frame)
                 .and_then(|f| Some((f.filename.clone()?, f.line?)));
             match frame {
                 Some((path, line)) => fx.push(Effect::EditFrame { path, line }),

@@ -25,7 +25,7 @@ pub struct Core {
     /// Write the search history to disk (the real terminal UI; tests keep it in memory).
     pub keep_history: bool,
     /// The database of what was seen, and the key of this profile in it.
-    pub store: Option<(crate::store::Store, String)>,
+    pub store: Option<(Arc<std::sync::Mutex<crate::store::Store>>, String)>,
     exec: Executor,
     rx: mpsc::UnboundedReceiver<Msg>,
 }
@@ -67,19 +67,11 @@ impl Core {
                 | Effect::Alert { .. } => left.push(effect),
                 Effect::RememberSeen(ids) => {
                     let now = self.app.now.timestamp();
-                    if let Some((store, key)) = self.store.as_mut()
-                        && let Err(e) = store.mark_seen(key, &ids, now)
-                    {
-                        tracing::warn!("could not remember what was seen: {e}");
-                    }
+                    self.write_store(move |s, key| s.mark_seen(key, &ids, now));
                 }
                 Effect::RememberList(rows) => {
                     let now = self.app.now.timestamp();
-                    if let Some((store, key)) = self.store.as_mut()
-                        && let Err(e) = store.save_list(key, &rows, now)
-                    {
-                        tracing::warn!("could not keep the list: {e}");
-                    }
+                    self.write_store(move |s, key| s.save_list(key, &rows, now));
                 }
                 Effect::SaveHistory(h) if self.keep_history => {
                     if let Err(e) = history::save(&h) {
@@ -134,23 +126,43 @@ impl Core {
     /// Opens the database of what was seen (in the state directory) for profile `key`, and
     /// loads it: the first list after a restart marks what arrived since.
     pub fn open_store(&mut self, key: String) {
-        let store = self
-            .store
-            .take()
-            .map(|(s, _)| Ok(s))
-            .or_else(|| crate::store::path().map(|p| crate::store::Store::open(&p)));
+        let store = match self.store.take() {
+            Some((s, _)) => Some(Ok(s)),
+            None => crate::store::path()
+                .map(|p| crate::store::Store::open(&p).map(|s| Arc::new(std::sync::Mutex::new(s)))),
+        };
         match store {
             Some(Ok(s)) => {
-                self.app.seen = s.seen(&key).unwrap_or_default();
-                // The last list, at once, while the fresh one loads.
-                if let Ok(Some((items, at))) = s.load_list(&key) {
-                    let _ = app::update(&mut self.app, Msg::Cached { items, at });
+                if let Ok(db) = s.lock() {
+                    self.app.seen = db.seen(&key).unwrap_or_default();
+                    // The last list, at once, while the fresh one loads.
+                    if let Ok(Some((items, at))) = db.load_list(&key) {
+                        let _ = app::update(&mut self.app, Msg::Cached { items, at });
+                    }
                 }
                 self.store = Some((s, key));
             }
             Some(Err(e)) => tracing::warn!("no memory of what was seen: {e}"),
             None => {}
         }
+    }
+
+    /// Writes to the database off the UI loop (SQLite syncs to disk on each write).
+    fn write_store(
+        &self,
+        f: impl FnOnce(&mut crate::store::Store, &str) -> Result<(), String> + Send + 'static,
+    ) {
+        let Some((store, key)) = &self.store else {
+            return;
+        };
+        let (store, key) = (store.clone(), key.clone());
+        tokio::task::spawn_blocking(move || {
+            if let Ok(mut s) = store.lock()
+                && let Err(e) = f(&mut s, &key)
+            {
+                tracing::warn!("could not write to errtui's database: {e}");
+            }
+        });
     }
 
     /// The next message a background task sent.

@@ -336,3 +336,11 @@ pub fn tag_breakdown(key: &str, total: u64, vals: &[(&str, u64)]) -> TagBreakdow
             .collect(),
     }
 }
+
+/// The request id of the fetch in `fx` that `which` picks, if any.
+pub fn asked(fx: &[errtui::app::Effect], which: impl Fn(&Fetch) -> bool) -> Option<ReqId> {
+    fx.iter().find_map(|e| match e {
+        errtui::app::Effect::Fetch { req, fetch } if which(fetch) => Some(*req),
+        _ => None,
+    })
+}

@@ -2,6 +2,7 @@
 //! schema), seen-state per profile, its bound, and the first list after a restart marking what
 //! arrived since.
 
+use errtui::app::msg::Fetch;
 use errtui::app::watching::Mark;
 use errtui::app::{Effect, update};
 use errtui::model::*;
@@ -141,16 +142,7 @@ fn the_last_list_is_kept_and_shown_at_once_marked_cached_then_offline_when_the_s
             crossterm::event::KeyCode::F(5),
         )),
     );
-    let req = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Fetch {
-                req,
-                fetch: errtui::app::msg::Fetch::List { .. },
-            } => Some(*req),
-            _ => None,
-        })
-        .expect("refresh");
+    let req = crate::common::asked(&fx, |f| matches!(f, Fetch::List { .. })).expect("refresh");
     let fx = update(
         &mut app,
         list_loaded(
@@ -179,16 +171,7 @@ fn offline_changes_are_refused_with_a_clear_message_and_nothing_is_sent() {
             crossterm::event::KeyCode::F(5),
         )),
     );
-    let req = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Fetch {
-                req,
-                fetch: errtui::app::msg::Fetch::List { .. },
-            } => Some(*req),
-            _ => None,
-        })
-        .expect("refresh");
+    let req = crate::common::asked(&fx, |f| matches!(f, Fetch::List { .. })).expect("refresh");
     update(
         &mut app,
         list_loaded(

@@ -163,15 +163,7 @@ fn marked_rows_resolve_in_the_next_release_in_one_request_then_unmark() {
     assert!(fx.is_empty());
     press(&mut app, " ");
     let fx = press(&mut app, "r");
-    let rel_req = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Fetch {
-                req,
-                fetch: Fetch::Releases,
-            } => Some(*req),
-            _ => None,
-        })
+    let rel_req = crate::common::asked(&fx, |f| matches!(f, Fetch::Releases))
         .expect("the menu asks for the latest release");
     update(
         &mut app,
@@ -300,16 +292,7 @@ fn people() -> People {
 }
 
 fn people_arrive(app: &mut App, fx: &[Effect]) -> Vec<Effect> {
-    let req = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Fetch {
-                req,
-                fetch: Fetch::People,
-            } => Some(*req),
-            _ => None,
-        })
-        .expect("people asked for");
+    let req = crate::common::asked(fx, |f| matches!(f, Fetch::People)).expect("people asked for");
     let p = people();
     update(
         app,

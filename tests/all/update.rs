@@ -778,15 +778,7 @@ fn the_environment_picker_filters_the_list_by_environment() {
     let mut app = loaded_app(80, 24, 3);
     app.query.text = "TypeError environment:dev".into();
     let fx = update(&mut app, key('e'));
-    let req = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Fetch {
-                req,
-                fetch: Fetch::Environments,
-            } => Some(*req),
-            _ => None,
-        })
+    let req = crate::common::asked(&fx, |f| matches!(f, Fetch::Environments))
         .expect("environments asked for");
     update(
         &mut app,
@@ -857,16 +849,8 @@ fn the_project_picker_lists_another_projects_errors() {
     use errtui::app::msg::Data;
     let mut app = loaded_app(100, 30, 3);
     let fx = update(&mut app, key('P'));
-    let req = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Fetch {
-                req,
-                fetch: Fetch::Projects,
-            } => Some(*req),
-            _ => None,
-        })
-        .expect("projects asked for");
+    let req =
+        crate::common::asked(&fx, |f| matches!(f, Fetch::Projects)).expect("projects asked for");
     update(
         &mut app,
         Msg::Loaded {
@@ -908,16 +892,8 @@ fn a_view_naming_a_project_by_slug_finds_its_id_first() {
         },
     }];
     let fx = update(&mut app, key('1'));
-    let req = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Fetch {
-                req,
-                fetch: Fetch::Projects,
-            } => Some(*req),
-            _ => None,
-        })
-        .expect("projects asked for");
+    let req =
+        crate::common::asked(&fx, |f| matches!(f, Fetch::Projects)).expect("projects asked for");
     assert_eq!(app.query.project, None, "not yet");
     let fx = update(
         &mut app,
@@ -987,15 +963,7 @@ fn the_list_refreshes_on_its_own_keeps_the_selection_marks_what_is_new_and_backs
         }
     )));
     let fx = update(&mut app, Msg::Tick(now() + chrono::Duration::seconds(31)));
-    let req = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Fetch {
-                req,
-                fetch: Fetch::List { .. },
-            } => Some(*req),
-            _ => None,
-        })
+    let req = crate::common::asked(&fx, |f| matches!(f, Fetch::List { .. }))
         .expect("refreshed without a key");
     // A new error arrives on top: the selection stays on the same error.
     let mut items: Vec<_> = vec![summary(9)];
@@ -1047,16 +1015,7 @@ fn the_list_refreshes_on_its_own_keeps_the_selection_marks_what_is_new_and_backs
     update(&mut app, key('x'));
     // A failed refresh waits twice as long before the next.
     let fx = update(&mut app, Msg::Tick(now() + chrono::Duration::seconds(71)));
-    let req = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Fetch {
-                req,
-                fetch: Fetch::List { .. },
-            } => Some(*req),
-            _ => None,
-        })
-        .expect("due");
+    let req = crate::common::asked(&fx, |f| matches!(f, Fetch::List { .. })).expect("due");
     update(
         &mut app,
         list_loaded(req, false, Err(BackendError::Other("down".into()))),
