@@ -2,12 +2,12 @@
 //! with a small cache, and the two panes' scrolling.
 
 use super::keymap::Action;
-use super::msg::{Effect, Fetch, ReqId, Slot, Timer};
-use super::resource::Outcome;
+use super::msg::{Data, Effect, Fetch, Opened, ReqId, Slot, Timer};
+use super::resource::{Failure, Outcome};
 use super::state::*;
 use super::update::{fetch, notify};
 use crate::backend::BackendError;
-use crate::model::{ErrorDetail, Event, EventRef};
+use crate::model::{ErrorDetail, Event, EventRef, Timestamp};
 
 use super::list::FOLLOW_DELAY_MS;
 
@@ -368,6 +368,11 @@ pub fn detail_loaded(
                 item.last_seen = d.summary.last_seen.or(item.last_seen);
             }
             app.details.put(id.to_string(), d.clone());
+            fx.push(Effect::RememberOpened(Opened::Detail {
+                key: id.to_string(),
+                detail: Box::new(d.clone()),
+            }));
+            app.detail.from_disk = None;
             app.detail.data = Some(d);
         }
         other => fx.extend(other.warming_effect(Slot::Detail)),
@@ -397,6 +402,20 @@ pub fn event_loaded(
                 app.details.put(id.to_string(), d.clone());
             }
             let key = event_cache_key(id, which);
+            // Kept on disk with the request's secrets masked, under both keys it is asked by.
+            let mut kept = ev.clone();
+            kept.request = kept.request.as_ref().map(|r| r.masked());
+            let by_id = event_cache_key(id, &EventRef::Id(ev.id.clone()));
+            for k in [&key, &by_id] {
+                fx.push(Effect::RememberOpened(Opened::Event {
+                    key: k.clone(),
+                    event: Box::new(kept.clone()),
+                }));
+                if key == by_id {
+                    break;
+                }
+            }
+            app.event.from_disk = None;
             app.events.put(key.clone(), ev.clone());
             // Stepping back to it later finds it by its own id.
             app.events.put(
@@ -414,6 +433,43 @@ pub fn event_loaded(
             );
         }
         other => fx.extend(other.warming_effect(Slot::Event)),
+    }
+}
+
+/// The server could not be reached and errtui's database had what was asked: shown, marked
+/// offline since it was kept. Not put in the memory cache, so the next visit asks again.
+pub fn from_disk(
+    app: &mut App,
+    req: ReqId,
+    fetch: Fetch,
+    data: Data,
+    at: Timestamp,
+    error: BackendError,
+) {
+    let failure = Failure::from_error(&error, app.now);
+    match (fetch, data) {
+        (Fetch::Detail { id }, Data::Detail(mut d)) => {
+            if !app.detail.is(&id) || !app.detail.track.wants(req) {
+                return;
+            }
+            if let Some(ev) = app.event.data.as_ref().filter(|_| app.event.is(&id)) {
+                d.fill_from(ev);
+            }
+            app.detail.data = Some(*d);
+            app.detail.track.load = Load::Failed(failure);
+            app.detail.from_disk = Some((id, at));
+        }
+        (Fetch::Event { id, which }, Data::Event(ev)) => {
+            if !app.event.is(&id) || app.event_ref != which || !app.event.track.wants(req) {
+                return;
+            }
+            let key = event_cache_key(&id, &which);
+            app.event.data = Some(*ev);
+            app.event_shown = Some(key.clone());
+            app.event.track.load = Load::Failed(failure);
+            app.event.from_disk = Some((key, at));
+        }
+        _ => {}
     }
 }
 

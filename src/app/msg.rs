@@ -236,6 +236,15 @@ pub enum Msg {
         items: Vec<ErrorSummary>,
         at: Timestamp,
     },
+    /// The server could not be reached for a detail or an event, and errtui's database kept
+    /// one from when it was opened before: shown, marked offline with its age.
+    FromDisk {
+        req: ReqId,
+        fetch: Fetch,
+        data: Data,
+        at: Timestamp,
+        error: BackendError,
+    },
     /// A click on a pane (and a list row).
     Click {
         pane: Pane,
@@ -246,6 +255,19 @@ pub enum Msg {
         pane: Pane,
         down: bool,
     },
+}
+
+/// A detail or event as errtui keeps it on disk.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Opened {
+    /// Under the id it was asked by.
+    Detail {
+        key: String,
+        detail: Box<ErrorDetail>,
+    },
+    /// Under the key the app caches it by (`error_view::event_cache_key`); secrets in its
+    /// request are already masked.
+    Event { key: String, event: Box<Event> },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -302,6 +324,8 @@ pub enum Effect {
     },
     /// Keep the list's first page for the next start (the runtime writes it).
     RememberList(Vec<ErrorSummary>),
+    /// Keep an opened detail or event, to read it offline later (the runtime writes it).
+    RememberOpened(Opened),
     /// Remember these errors as seen, for the next run (the runtime writes it).
     RememberSeen(Vec<String>),
     /// Keep the search history for the next run (the runtime writes it).

@@ -219,6 +219,9 @@ pub struct Resource<T> {
     pub key: Option<String>,
     pub data: Option<T>,
     pub track: Tracker,
+    /// When the data on screen came from errtui's database because the server could not be
+    /// reached: under which key, and when it was kept.
+    pub from_disk: Option<(String, Timestamp)>,
 }
 
 impl<T> Default for Resource<T> {
@@ -227,6 +230,7 @@ impl<T> Default for Resource<T> {
             key: None,
             data: None,
             track: Tracker::default(),
+            from_disk: None,
         }
     }
 }
@@ -237,5 +241,11 @@ impl<T> Resource<T> {
     }
     pub fn is(&self, key: &str) -> bool {
         self.key.as_deref() == Some(key)
+    }
+    /// When the data on screen was kept, if it came from disk for `shown` and the server has
+    /// not answered since.
+    pub fn offline_since(&self, shown: Option<&str>) -> Option<Timestamp> {
+        let (key, at) = self.from_disk.as_ref()?;
+        (Some(key.as_str()) == shown && self.track.stale().is_some()).then_some(*at)
     }
 }

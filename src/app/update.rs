@@ -106,6 +106,16 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
         }
         Msg::Wheel { pane, down } => on_wheel(app, pane, down, &mut fx),
+        Msg::FromDisk {
+            req,
+            fetch,
+            data,
+            at,
+            error,
+        } => {
+            note_rate_limit(app, Some(&error));
+            error_view::from_disk(app, req, fetch, data, at, error);
+        }
     }
     fx
 }

@@ -19,6 +19,13 @@ pub trait Backend: Send + Sync {
     fn capabilities(&self) -> Capabilities;
     /// A short human description: "Sentry · acme/web at https://sentry.io".
     fn describe(&self) -> String;
+    /// Ids the server gave for names this run (a project's slug to its number), for errtui's
+    /// database to remember: the next start asks for none of them again.
+    fn known_ids(&self) -> Vec<(String, String)> {
+        Vec::new()
+    }
+    /// Ids remembered from an earlier run, by the names `known_ids` gave.
+    fn learn_ids(&self, _ids: &[(String, String)]) {}
     async fn list(
         &self,
         query: &ListQuery,

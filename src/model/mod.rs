@@ -1,7 +1,7 @@
 //! Backend-neutral types. Sentry and GitLab decode into these; the UI and the CLI only see these.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 mod check;
 mod triage;
@@ -10,8 +10,8 @@ pub use triage::*;
 
 pub type Timestamp = DateTime<Utc>;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(into = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "String", from = "String")]
 pub enum Status {
     Unresolved,
     Resolved,
@@ -39,14 +39,20 @@ impl Status {
     }
 }
 
+impl From<String> for Status {
+    fn from(s: String) -> Status {
+        Status::parse(&s)
+    }
+}
+
 impl From<Status> for String {
     fn from(s: Status) -> String {
         s.as_str().to_string()
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(into = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "String", from = "String")]
 pub enum Level {
     Fatal,
     Error,
@@ -76,6 +82,12 @@ impl Level {
             Level::Debug => "debug",
             Level::Other(s) => s,
         }
+    }
+}
+
+impl From<String> for Level {
+    fn from(s: String) -> Level {
+        Level::parse(&s)
     }
 }
 
@@ -186,7 +198,7 @@ pub struct ListQuery {
     pub project: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorSummary {
     pub id: String,
     pub short_id: String,
@@ -217,20 +229,20 @@ pub struct Page<T> {
     pub total: Option<u64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Release {
     pub version: String,
     pub date: Option<Timestamp>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TagSummary {
     pub key: String,
     pub name: String,
     pub total_values: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorDetail {
     #[serde(flatten)]
     pub summary: ErrorSummary,
@@ -246,13 +258,14 @@ pub struct ErrorDetail {
     pub linked_issue: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContextLine {
     pub line: u32,
     pub code: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Frame {
     pub filename: Option<String>,
     pub function: Option<String>,
@@ -282,7 +295,7 @@ impl Frame {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Exception {
     #[serde(rename = "type")]
     pub ty: String,
@@ -293,7 +306,8 @@ pub struct Exception {
     pub frames: Vec<Frame>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Breadcrumb {
     pub timestamp: Option<Timestamp>,
     /// Sentry's breadcrumb type: `default`, `http`, `navigation`, `query`, …
@@ -309,7 +323,8 @@ pub struct Breadcrumb {
 /// The HTTP request an event was handling. Secrets stay as the server sent them here; every
 /// place that shows or prints them goes through [`RequestInfo::masked`] unless the user asked
 /// to see them.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RequestInfo {
     pub method: Option<String>,
     pub url: Option<String>,
@@ -417,7 +432,7 @@ fn mask_body(body: &str) -> String {
 }
 
 /// The SDK that sent an event.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Sdk {
     pub name: String,
     pub version: Option<String>,
@@ -465,7 +480,8 @@ pub fn is_event_id(s: &str) -> bool {
     hex.len() == 32 && hex.chars().all(|c| c.is_ascii_hexdigit())
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Event {
     pub id: String,
     pub title: Option<String>,

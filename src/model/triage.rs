@@ -1,13 +1,13 @@
 //! Triage: what an error's owner and marks are (`Triage`), and the changes errtui can ask a
 //! server for (`Change`): every resolve and archive option, assign, bookmark, review, priority.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::{Status, Timestamp};
 
 /// Who an error is assigned to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Assignee {
     /// `user` or `team`.
     pub kind: String,
@@ -33,7 +33,8 @@ impl Assignee {
 }
 
 /// What Sentry's `statusDetails` says: a resolve's release or commit, an archive's condition.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct StatusDetails {
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub in_next_release: bool,
@@ -104,7 +105,8 @@ fn window_words(w: Option<u64>) -> String {
 }
 
 /// An error's owner and marks, as the server last said (or errtui optimistically shows).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Triage {
     pub assignee: Option<Assignee>,
     pub is_bookmarked: bool,
@@ -409,7 +411,7 @@ pub struct Member {
 }
 
 /// One entry of an error's activity: a status change, an assignment, a comment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Activity {
     pub id: String,
     /// Sentry's type: `note`, `set_resolved`, `assigned`, …

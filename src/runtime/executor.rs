@@ -23,7 +23,13 @@ pub struct Executor {
     timers: HashMap<String, AbortHandle>,
     /// Per error, a signal that its last change sent has ended: the next one waits for it.
     mutations: HashMap<String, watch::Receiver<bool>>,
+    /// errtui's database and this profile's key in it: what a detail or event read offline
+    /// falls back to.
+    disk: Option<Disk>,
 }
+
+/// The database, shared with the runtime's writes, and the profile's key in it.
+pub type Disk = (Arc<std::sync::Mutex<crate::store::Store>>, String);
 
 struct AbortOnDrop(AbortHandle);
 
@@ -47,7 +53,17 @@ impl Executor {
             slots: HashMap::new(),
             timers: HashMap::new(),
             mutations: HashMap::new(),
+            disk: None,
         }
+    }
+
+    pub fn backend(&self) -> &Arc<dyn Backend> {
+        &self.backend
+    }
+
+    /// Where details and events opened before are read from when the server cannot be reached.
+    pub fn set_disk(&mut self, disk: Option<Disk>) {
+        self.disk = disk;
     }
 
     /// Spawns `work`; its message is sent when it ends. If it panics, `on_panic` is sent
@@ -130,10 +146,29 @@ impl Executor {
                     fetch: fetch.clone(),
                     result: Err(panicked("loading")),
                 };
+                let disk = self.disk.clone();
                 let job = self.spawn(
                     async move {
                         let result = run_fetch(b.as_ref(), &fetch).await;
-                        Msg::Loaded { req, fetch, result }
+                        match result {
+                            Err(error) if unreachable(&error) => {
+                                match read_disk(disk, fetch.clone()).await {
+                                    Some((data, at)) => Msg::FromDisk {
+                                        req,
+                                        fetch,
+                                        data,
+                                        at,
+                                        error,
+                                    },
+                                    None => Msg::Loaded {
+                                        req,
+                                        fetch,
+                                        result: Err(error),
+                                    },
+                                }
+                            }
+                            result => Msg::Loaded { req, fetch, result },
+                        }
                     },
                     on_panic,
                 );
@@ -331,9 +366,45 @@ impl Executor {
             | Effect::EditFrame { .. }
             | Effect::Alert { .. }
             | Effect::RememberSeen(_)
+            | Effect::RememberOpened(_)
             | Effect::RememberList(_) => {}
         }
     }
+}
+
+/// The server could not be reached at all (refused, no route, timed out).
+fn unreachable(e: &BackendError) -> bool {
+    matches!(
+        e,
+        BackendError::Connect { .. } | BackendError::Timeout { .. }
+    )
+}
+
+/// A detail or event kept when it was opened before, read off the async threads.
+async fn read_disk(disk: Option<Disk>, fetch: Fetch) -> Option<(Data, crate::model::Timestamp)> {
+    use crate::store::Kind;
+    let (store, profile) = disk?;
+    tokio::task::spawn_blocking(move || {
+        let db = store.lock().ok()?;
+        match &fetch {
+            Fetch::Detail { id } => db
+                .load_opened(&profile, Kind::Detail, id)
+                .ok()
+                .flatten()
+                .map(|(d, at)| (Data::Detail(Box::new(d)), at)),
+            Fetch::Event { id, which } => {
+                let key = crate::app::error_view::event_cache_key(id, which);
+                db.load_opened(&profile, Kind::Event, &key)
+                    .ok()
+                    .flatten()
+                    .map(|(e, at)| (Data::Event(Box::new(e)), at))
+            }
+            _ => None,
+        }
+    })
+    .await
+    .ok()
+    .flatten()
 }
 
 async fn run_fetch(b: &dyn Backend, fetch: &Fetch) -> Result<Data, BackendError> {

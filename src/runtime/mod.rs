@@ -22,10 +22,10 @@ const TICK: Duration = Duration::from_millis(100);
 /// The app, its executor and the queue their messages come back on.
 pub struct Core {
     pub app: App,
-    /// Write the search history to disk (the real terminal UI; tests keep it in memory).
-    pub keep_history: bool,
     /// The database of what was seen, and the key of this profile in it.
     pub store: Option<(Arc<std::sync::Mutex<crate::store::Store>>, String)>,
+    /// The ids the database already has for this profile.
+    ids_kept: std::collections::HashSet<(String, String)>,
     exec: Executor,
     rx: mpsc::UnboundedReceiver<Msg>,
 }
@@ -36,8 +36,8 @@ impl Core {
         let (tx, rx) = mpsc::unbounded_channel::<Msg>();
         Core {
             app,
-            keep_history: false,
             store: None,
+            ids_kept: Default::default(),
             exec: Executor::new(backend, tx),
             rx,
         }
@@ -52,8 +52,32 @@ impl Core {
     /// Feeds one message through `update` and runs its effects. Returns the effects only a
     /// terminal can run.
     pub fn dispatch(&mut self, msg: Msg) -> Vec<Effect> {
+        let answered = matches!(&msg, Msg::Loaded { result: Ok(_), .. });
         let fx = app::update(&mut self.app, msg);
+        if answered {
+            self.keep_ids();
+        }
         self.run(fx)
+    }
+
+    /// Writes the ids the server gave this run (a project's number) that the database lacks.
+    fn keep_ids(&mut self) {
+        if self.store.is_none() {
+            return;
+        }
+        let new: Vec<(String, String)> = self
+            .exec
+            .backend()
+            .known_ids()
+            .into_iter()
+            .filter(|i| !self.ids_kept.contains(i))
+            .collect();
+        if new.is_empty() {
+            return;
+        }
+        self.ids_kept.extend(new.iter().cloned());
+        let now = self.app.now.timestamp();
+        self.write_store(move |s, key| s.save_ids(key, &new, now));
     }
 
     fn run(&mut self, fx: Vec<Effect>) -> Vec<Effect> {
@@ -69,14 +93,25 @@ impl Core {
                     let now = self.app.now.timestamp();
                     self.write_store(move |s, key| s.mark_seen(key, &ids, now));
                 }
+                Effect::RememberOpened(opened) => {
+                    use crate::app::msg::Opened;
+                    use crate::store::Kind;
+                    let now = self.app.now.timestamp();
+                    self.write_store(move |s, key| match &opened {
+                        Opened::Detail { key: k, detail } => {
+                            s.save_opened(key, Kind::Detail, k, detail, now)
+                        }
+                        Opened::Event { key: k, event } => {
+                            s.save_opened(key, Kind::Event, k, event, now)
+                        }
+                    });
+                }
                 Effect::RememberList(rows) => {
                     let now = self.app.now.timestamp();
                     self.write_store(move |s, key| s.save_list(key, &rows, now));
                 }
-                Effect::SaveHistory(h) if self.keep_history => {
-                    if let Err(e) = history::save(&h) {
-                        tracing::warn!("could not keep the search history: {e}");
-                    }
+                Effect::SaveHistory(h) => {
+                    self.write_store(move |s, key| s.save_searches(key, &h));
                 }
                 Effect::Quit => {}
                 other => self.exec.run(other),
@@ -102,6 +137,7 @@ impl Core {
         // Request ids keep counting: no answer can pass for another's.
         app.next_req = old.next_req;
         app.log = old.log.clone();
+        // Without a database the searches stay; with one, each profile has its own.
         app.history = old.history.clone();
         app.views = old.views.clone();
         app.commands = old.commands.clone();
@@ -123,28 +159,45 @@ impl Core {
         self.init()
     }
 
-    /// Opens the database of what was seen (in the state directory) for profile `key`, and
-    /// loads it: the first list after a restart marks what arrived since.
+    /// Opens errtui's database (in the state directory) for profile `key`, and loads what it
+    /// remembers: the first list after a restart marks what arrived since.
     pub fn open_store(&mut self, key: String) {
         let store = match self.store.take() {
-            Some((s, _)) => Some(Ok(s)),
-            None => crate::store::path()
-                .map(|p| crate::store::Store::open(&p).map(|s| Arc::new(std::sync::Mutex::new(s)))),
+            Some((s, _)) => Ok(s),
+            None => match crate::store::path() {
+                Some(p) => {
+                    crate::store::Store::open(&p).map(|s| Arc::new(std::sync::Mutex::new(s)))
+                }
+                None => return,
+            },
         };
         match store {
-            Some(Ok(s)) => {
-                if let Ok(db) = s.lock() {
-                    self.app.seen = db.seen(&key).unwrap_or_default();
-                    // The last list, at once, while the fresh one loads.
-                    if let Ok(Some((items, at))) = db.load_list(&key) {
-                        let _ = app::update(&mut self.app, Msg::Cached { items, at });
-                    }
-                }
-                self.store = Some((s, key));
-            }
-            Some(Err(e)) => tracing::warn!("no memory of what was seen: {e}"),
-            None => {}
+            Ok(s) => self.attach_store(s, key),
+            Err(e) => tracing::warn!("errtui will remember nothing this run: {e}"),
         }
+    }
+
+    /// Uses `store` for profile `key`: what was seen, the last list (shown at once while the
+    /// fresh one loads), recent searches, and details and events opened before (read when the
+    /// server cannot be reached).
+    pub fn attach_store(&mut self, store: Arc<std::sync::Mutex<crate::store::Store>>, key: String) {
+        if let Ok(db) = store.lock() {
+            self.app.seen = db.seen(&key).unwrap_or_default();
+            let searches = db.searches(&key).unwrap_or_default();
+            self.app.history = if searches.is_empty() {
+                history::load_legacy()
+            } else {
+                searches
+            };
+            let ids = db.ids(&key, self.app.now.timestamp()).unwrap_or_default();
+            self.exec.backend().learn_ids(&ids);
+            self.ids_kept = ids.into_iter().collect();
+            if let Ok(Some((items, at))) = db.load_list(&key) {
+                let _ = app::update(&mut self.app, Msg::Cached { items, at });
+            }
+        }
+        self.exec.set_disk(Some((store.clone(), key.clone())));
+        self.store = Some((store, key));
     }
 
     /// Writes to the database off the UI loop (SQLite syncs to disk on each write).
@@ -238,7 +291,6 @@ pub async fn run(backend: Arc<dyn Backend>, opts: RunOptions) -> Result<(), Stri
     core.app.utc = opts.utc;
     let profiles = opts.profiles;
     let roots = opts.source_roots;
-    core.keep_history = true;
     let key = opts
         .memory_key
         .clone()
@@ -252,7 +304,6 @@ pub async fn run(backend: Arc<dyn Backend>, opts: RunOptions) -> Result<(), Stri
     if let Some(k) = opts.keymap {
         core.app.keymap = Arc::new(k);
     }
-    core.app.history = history::load();
     if let Some(p) = &profiles {
         core.app.profiles = p.names.clone();
         core.app.profile = p.current.clone();

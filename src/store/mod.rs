@@ -31,6 +31,29 @@ const MIGRATIONS: &[&str] = &[
         saved_at INTEGER NOT NULL,
         rows TEXT NOT NULL
     );",
+    // 4: the details and events opened, recent searches, ids looked up on the server.
+    "CREATE TABLE opened (
+        profile TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        saved_at INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (profile, kind, key)
+    );
+    CREATE INDEX opened_by_age ON opened (profile, saved_at);
+    CREATE TABLE searches (
+        profile TEXT NOT NULL,
+        pos INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        PRIMARY KEY (profile, pos)
+    );
+    CREATE TABLE ids (
+        profile TEXT NOT NULL,
+        name TEXT NOT NULL,
+        value TEXT NOT NULL,
+        saved_at INTEGER NOT NULL,
+        PRIMARY KEY (profile, name)
+    );",
 ];
 
 /// Rows kept of the last list.
@@ -103,8 +126,21 @@ pub struct Store {
 }
 
 /// `ERRTUI_STATE_DIR`, or the platform's state (or local data) directory.
+pub fn state_dir() -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os("ERRTUI_STATE_DIR").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(d));
+    }
+    let dirs = directories::ProjectDirs::from("", "", "errtui")?;
+    Some(
+        dirs.state_dir()
+            .map(|d| d.to_path_buf())
+            .unwrap_or_else(|| dirs.data_local_dir().to_path_buf()),
+    )
+}
+
+/// The database's file, in the state directory.
 pub fn path() -> Option<PathBuf> {
-    crate::runtime::history::path().map(|p| p.with_file_name("errtui.db"))
+    state_dir().map(|d| d.join("errtui.db"))
 }
 
 impl Store {
@@ -114,6 +150,12 @@ impl Store {
             std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         }
         let conn = Connection::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        // What was opened is production data: only the user reads it.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+        }
         let store = Store { conn };
         store.migrate()?;
         Ok(store)
@@ -220,6 +262,179 @@ impl Store {
         let rows: Vec<Row> = serde_json::from_str(&text).unwrap_or_default();
         let rows = rows.into_iter().map(from_row).collect();
         Ok(chrono::DateTime::from_timestamp(at, 0).map(|t| (rows, t)))
+    }
+}
+
+/// Details and events kept per profile for reading offline; the oldest go first.
+pub const MAX_OPENED: usize = 500;
+/// A detail or event larger than this is not kept (a page of frames with their variables is a
+/// few hundred kilobytes at most).
+pub const MAX_OPENED_BYTES: usize = 2 << 20;
+/// Recent searches kept per profile.
+pub const MAX_SEARCHES: usize = crate::app::overlay::HISTORY_MAX;
+/// Ids looked up on a server are trusted this long (a project renamed gets a new slug).
+pub const IDS_MAX_AGE_SECS: i64 = 7 * 24 * 3600;
+
+/// What was opened: an error's detail, or one of its events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Detail,
+    Event,
+}
+
+impl Kind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Kind::Detail => "detail",
+            Kind::Event => "event",
+        }
+    }
+}
+
+/// Every string in `v` sanitised again (keeping line breaks): the file may have been edited.
+fn sanitize_tree(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::String(s) if s.chars().any(|c| c != '\n' && crate::text::is_unsafe(c)) => {
+            *s = crate::text::sanitize_lines(s).join("\n");
+        }
+        Value::Array(a) => a.iter_mut().for_each(sanitize_tree),
+        Value::Object(m) => m.values_mut().for_each(sanitize_tree),
+        _ => {}
+    }
+}
+
+impl Store {
+    /// Keeps a detail or an event opened on `profile`, for reading it offline.
+    pub fn save_opened<T: serde::Serialize>(
+        &mut self,
+        profile: &str,
+        kind: Kind,
+        key: &str,
+        value: &T,
+        at: i64,
+    ) -> Result<(), String> {
+        let body = serde_json::to_string(value).map_err(|e| e.to_string())?;
+        if body.len() > MAX_OPENED_BYTES {
+            return Ok(());
+        }
+        let tx = self.conn.transaction().map_err(|e| e.to_string())?;
+        tx.execute(
+            "INSERT INTO opened (profile, kind, key, saved_at, body) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT(profile, kind, key) DO UPDATE SET saved_at = ?4, body = ?5",
+            params![profile, kind.as_str(), key, at, body],
+        )
+        .map_err(|e| e.to_string())?;
+        tx.execute(
+            "DELETE FROM opened WHERE profile = ?1 AND rowid IN (
+                SELECT rowid FROM opened WHERE profile = ?1 ORDER BY saved_at DESC LIMIT -1 OFFSET ?2)",
+            params![profile, MAX_OPENED as i64],
+        )
+        .map_err(|e| e.to_string())?;
+        tx.commit().map_err(|e| e.to_string())
+    }
+
+    /// A detail or event kept for `profile`, and when it was kept.
+    pub fn load_opened<T: serde::de::DeserializeOwned>(
+        &self,
+        profile: &str,
+        kind: Kind,
+        key: &str,
+    ) -> Result<Option<(T, Timestamp)>, String> {
+        let row: Option<(i64, String)> = self
+            .conn
+            .query_row(
+                "SELECT saved_at, body FROM opened WHERE profile = ?1 AND kind = ?2 AND key = ?3",
+                params![profile, kind.as_str(), key],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| e.to_string())?;
+        let Some((at, body)) = row else {
+            return Ok(None);
+        };
+        let Ok(mut tree) = serde_json::from_str::<serde_json::Value>(&body) else {
+            return Ok(None);
+        };
+        sanitize_tree(&mut tree);
+        let value = serde_json::from_value(tree).ok();
+        Ok(value.zip(chrono::DateTime::from_timestamp(at, 0)))
+    }
+
+    /// `profile`'s recent searches, oldest first (as the `/` line's ↑ walks them).
+    pub fn searches(&self, profile: &str) -> Result<Vec<String>, String> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT text FROM searches WHERE profile = ?1 ORDER BY pos")
+            .map_err(|e| e.to_string())?;
+        let rows = stmt
+            .query_map(params![profile], |r| r.get::<_, String>(0))
+            .map_err(|e| e.to_string())?;
+        let all: Vec<String> = rows.collect::<Result<_, _>>().map_err(|e| e.to_string())?;
+        let mut out: Vec<String> = all
+            .iter()
+            .map(|s| crate::text::sanitize(s))
+            .filter(|s| !s.trim().is_empty())
+            .collect();
+        out.drain(..out.len().saturating_sub(MAX_SEARCHES));
+        Ok(out)
+    }
+
+    /// Replaces `profile`'s recent searches (oldest first), keeping the newest `MAX_SEARCHES`.
+    pub fn save_searches(&mut self, profile: &str, list: &[String]) -> Result<(), String> {
+        let tx = self.conn.transaction().map_err(|e| e.to_string())?;
+        tx.execute("DELETE FROM searches WHERE profile = ?1", params![profile])
+            .map_err(|e| e.to_string())?;
+        {
+            let mut stmt = tx
+                .prepare("INSERT INTO searches (profile, pos, text) VALUES (?1, ?2, ?3)")
+                .map_err(|e| e.to_string())?;
+            let keep = &list[list.len().saturating_sub(MAX_SEARCHES)..];
+            for (i, text) in keep.iter().enumerate() {
+                let text = crate::text::sanitize(text);
+                stmt.execute(params![profile, i as i64, text])
+                    .map_err(|e| e.to_string())?;
+            }
+        }
+        tx.commit().map_err(|e| e.to_string())
+    }
+
+    /// Ids `profile`'s server gave for names (a project's slug to its number), younger than
+    /// `IDS_MAX_AGE_SECS` at `now`.
+    pub fn ids(&self, profile: &str, now: i64) -> Result<Vec<(String, String)>, String> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT name, value FROM ids WHERE profile = ?1 AND saved_at >= ?2")
+            .map_err(|e| e.to_string())?;
+        let rows = stmt
+            .query_map(params![profile, now - IDS_MAX_AGE_SECS], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })
+            .map_err(|e| e.to_string())?;
+        rows.collect::<Result<_, _>>().map_err(|e| e.to_string())
+    }
+
+    /// Remembers ids the server gave for names on `profile`.
+    pub fn save_ids(
+        &mut self,
+        profile: &str,
+        ids: &[(String, String)],
+        at: i64,
+    ) -> Result<(), String> {
+        let tx = self.conn.transaction().map_err(|e| e.to_string())?;
+        {
+            let mut stmt = tx
+                .prepare(
+                    "INSERT INTO ids (profile, name, value, saved_at) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT(profile, name) DO UPDATE SET value = ?3, saved_at = ?4",
+                )
+                .map_err(|e| e.to_string())?;
+            for (name, value) in ids.iter().take(10_000) {
+                stmt.execute(params![profile, name, value, at])
+                    .map_err(|e| e.to_string())?;
+            }
+        }
+        tx.commit().map_err(|e| e.to_string())
     }
 }
 

@@ -208,7 +208,11 @@ fn lines(app: &App, s: &ErrorSummary, out: &mut Out) {
     let detail = app.detail.data.as_ref().filter(|d| d.summary.id == s.id);
     match (app.detail.load(), detail) {
         (_, Some(d)) => {
-            if let Some(text) = super::stale_text(app, &app.detail.track) {
+            let text = match app.detail.offline_since(app.detail.key.as_deref()) {
+                Some(at) => Some(super::offline_text(app, at, &app.detail.track)),
+                None => super::stale_text(app, &app.detail.track),
+            };
+            if let Some(text) = text {
                 for l in wrap(&text, w) {
                     out.push(Line::from(Span::styled(l, theme::error())));
                 }

@@ -31,10 +31,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut UiStat
         " Errors ".to_string()
     };
     if let Some(at) = app.cached_at {
-        let age = match super::format::ago_short(app.now, Some(at)).as_str() {
-            "now" => "just now".to_string(),
-            a => format!("{a} ago"),
-        };
+        let age = super::kept_age(app, at);
         let state = if app.list.track.stale().is_some() {
             "offline, cached"
         } else {

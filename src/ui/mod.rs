@@ -410,6 +410,35 @@ pub fn diagnosis_text(app: &App) -> String {
     }
 }
 
+/// "just now", "5m ago": the age of data kept in errtui's database.
+pub fn kept_age(app: &App, at: crate::model::Timestamp) -> String {
+    match format::ago_short(app.now, Some(at)).as_str() {
+        "now" => "just now".to_string(),
+        a => format!("{a} ago"),
+    }
+}
+
+/// "offline, cached 5m ago (12:03): reason" for a detail or event read from errtui's database
+/// because the server could not be reached.
+pub fn offline_text(
+    app: &App,
+    at: crate::model::Timestamp,
+    track: &crate::app::state::Tracker,
+) -> String {
+    let when = if app.utc {
+        at.format("%Y-%m-%d %H:%M UTC").to_string()
+    } else {
+        at.with_timezone(&chrono::Local)
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    };
+    let reason = track
+        .stale()
+        .map(|f| format!(": {}", sanitize(&f.message)))
+        .unwrap_or_default();
+    format!("offline, cached {} ({when}){reason}", kept_age(app, at))
+}
+
 /// "stale since 12:03: reason" for data on screen whose refresh failed.
 pub fn stale_text(app: &App, track: &crate::app::state::Tracker) -> Option<String> {
     use crate::app::state::FailureKind;

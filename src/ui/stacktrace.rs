@@ -32,7 +32,14 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut crate:
         Some((p, None)) => format!(" · event {}", super::format::grouped(p)),
         None => String::new(),
     };
-    let block = pane_block(format!(" Stack trace{which} · {order} · {fold} "), focused);
+    let kept = match app.event.offline_since(app.event_shown.as_deref()) {
+        Some(at) => format!("· offline, cached {} ", super::kept_age(app, at)),
+        None => String::new(),
+    };
+    let block = pane_block(
+        format!(" Stack trace{which} {kept}· {order} · {fold} "),
+        focused,
+    );
     let inner = block.inner(area);
     f.render_widget(block, area);
     let ev = app

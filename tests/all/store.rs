@@ -15,7 +15,7 @@ fn migrations_run_from_empty_and_from_an_older_schema() {
     let dir = tempfile::tempdir().expect("dir");
     let p = dir.path().join("state/errtui.db");
     let s = Store::open(&p).expect("from empty");
-    assert_eq!(s.version().expect("version"), 3);
+    assert_eq!(s.version().expect("version"), 4);
     drop(s);
     // A database left by schema 1.
     let old = dir.path().join("old.db");
@@ -28,11 +28,26 @@ fn migrations_run_from_empty_and_from_an_older_schema() {
         )
         .expect("schema 1");
     }
-    let s = Store::open(&old).expect("migrated");
-    assert_eq!(s.version().expect("version"), 3);
+    let mut s = Store::open(&old).expect("migrated");
+    assert_eq!(s.version().expect("version"), 4);
     assert!(
         s.seen("prod").expect("seen").contains("42"),
         "kept across the migration"
+    );
+    // The tables of the later schemas work on the migrated database.
+    s.save_searches("prod", &["level:fatal".into()])
+        .expect("searches");
+    s.save_ids("prod", &[("project:api".into(), "7".into())], 100)
+        .expect("ids");
+    assert_eq!(
+        s.ids("prod", 200).expect("ids"),
+        [("project:api".to_string(), "7".to_string())]
+    );
+    assert!(
+        s.ids("prod", 100 + errtui::store::IDS_MAX_AGE_SECS + 1)
+            .expect("ids")
+            .is_empty(),
+        "ids older than a week are looked up again"
     );
     drop(s);
     // One from a newer errtui is refused with the fix.
@@ -204,4 +219,286 @@ fn offline_changes_are_refused_with_a_clear_message_and_nothing_is_sent() {
             "{k}"
         );
     }
+}
+
+/// Feeds the core's messages to its app until `done` holds (or fails after five seconds).
+async fn pump_until(core: &mut errtui::runtime::Core, done: impl Fn(&errtui::app::App) -> bool) {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !done(&core.app) {
+        match tokio::time::timeout_at(deadline, core.recv()).await {
+            Ok(Some(msg)) => {
+                core.dispatch(msg);
+            }
+            _ => panic!(
+                "timed out waiting; screen:\n{}",
+                crate::core::render_text(&core.app)
+            ),
+        }
+    }
+}
+
+fn demo_client(url: &str) -> std::sync::Arc<dyn errtui::backend::Backend> {
+    std::sync::Arc::new(
+        errtui::backend::sentry::SentryBackend::new(
+            url,
+            "demo",
+            Some("demo"),
+            errtui::backend::Secret::new("t", "SENTRY_AUTH_TOKEN"),
+        )
+        .expect("backend")
+        .with_http(|h| h.with_retry_base(std::time::Duration::from_millis(5))),
+    )
+}
+
+fn press(core: &mut errtui::runtime::Core, c: crossterm::event::KeyCode) {
+    core.dispatch(errtui::app::Msg::Key(crossterm::event::KeyEvent::from(c)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_error_opened_before_stays_readable_offline_with_its_stack_trace() {
+    use crossterm::event::KeyCode;
+    use errtui::app::state::View;
+    use errtui::runtime::Core;
+    let dir = tempfile::tempdir().expect("dir");
+    let db = std::sync::Arc::new(std::sync::Mutex::new(
+        Store::open(&dir.path().join("errtui.db")).expect("db"),
+    ));
+    let server = errtui::demo::start(errtui::demo::DemoOptions::default())
+        .await
+        .expect("demo");
+    let url = server.url();
+
+    // Online: the list, then the first error and its stack trace.
+    let mut core = Core::new(demo_client(&url), chrono::Utc::now());
+    core.app.width = 160;
+    core.app.height = 48;
+    core.attach_store(db.clone(), "prod".into());
+    core.init();
+    pump_until(&mut core, |a| {
+        a.list.loaded_once && !a.list.items.is_empty()
+    })
+    .await;
+    let first = core.app.list.items[0].clone();
+    press(&mut core, KeyCode::Enter);
+    press(&mut core, KeyCode::Enter);
+    pump_until(&mut core, |a| {
+        a.view == View::Stack && a.detail.data.is_some() && a.event.data.is_some()
+    })
+    .await;
+    let online = crate::core::render_text(&core.app);
+    let frame = core.app.event.data.as_ref().expect("event").exceptions[0]
+        .frames
+        .last()
+        .and_then(|f| f.function.clone())
+        .expect("a frame with a function");
+    assert!(online.contains(&frame), "{online}");
+    // The writes are off the UI loop: wait until they landed.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let kept = {
+            let db = db.lock().expect("lock");
+            let event = db
+                .load_opened::<Event>("prod", errtui::store::Kind::Event, &first.id)
+                .expect("read");
+            let list = db.load_list("prod").expect("read");
+            event.is_some() && list.is_some()
+        };
+        if kept {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the event was never kept"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    drop(core);
+
+    // The server stops; errtui starts again.
+    drop(server);
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let mut core = Core::new(demo_client(&url), chrono::Utc::now());
+    core.app.width = 160;
+    core.app.height = 48;
+    core.attach_store(db.clone(), "prod".into());
+    assert!(!core.app.list.items.is_empty(), "the last list, at once");
+    core.init();
+    pump_until(&mut core, |a| a.offline()).await;
+    let screen = crate::core::render_text(&core.app);
+    assert!(screen.contains("offline, cached"), "{screen}");
+    assert!(screen.contains(&first.short_id), "{screen}");
+    // The error opened before opens, with its stack trace, marked offline.
+    core.app.list.selected = 0;
+    press(&mut core, KeyCode::Enter);
+    pump_until(&mut core, |a| a.detail.data.is_some()).await;
+    let screen = crate::core::render_text(&core.app);
+    assert!(screen.contains("offline, cached just now"), "{screen}");
+    press(&mut core, KeyCode::Enter);
+    pump_until(&mut core, |a| {
+        a.view == View::Stack && a.event.data.is_some()
+    })
+    .await;
+    let screen = crate::core::render_text(&core.app);
+    assert!(
+        screen.contains("Stack trace · offline, cached just now"),
+        "{screen}"
+    );
+    assert!(screen.contains(&frame), "the stack is readable: {screen}");
+    // No change goes out while offline.
+    press(&mut core, KeyCode::Char('r'));
+    assert!(
+        core.app
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.text.starts_with("Offline")),
+        "{:?}",
+        core.app.notice
+    );
+}
+
+#[test]
+fn opened_events_are_kept_masked_bounded_and_read_back_clean() {
+    use errtui::app::msg::Opened;
+    use errtui::store::{Kind, MAX_OPENED};
+    // The app asks to keep what it opened, with the request's secrets masked.
+    let mut app = loaded_app(160, 48, 3);
+    update(
+        &mut app,
+        errtui::app::Msg::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Enter,
+        )),
+    );
+    let id = app.detail.key.clone().expect("opened");
+    let req = app.event.load().req().expect("event asked");
+    let mut ev = event(&id);
+    ev.request = Some(RequestInfo {
+        method: Some("POST".into()),
+        url: Some("https://shop.example.com/pay?token=abc".into()),
+        headers: vec![("Authorization".into(), "Bearer s3cret".into())],
+        ..Default::default()
+    });
+    let fx = update(&mut app, event_loaded(req, id.clone(), Ok(ev.clone())));
+    let kept: Vec<(String, Event)> = fx
+        .iter()
+        .filter_map(|e| match e {
+            Effect::RememberOpened(Opened::Event { key, event }) => {
+                Some((key.clone(), (**event).clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(
+        kept.iter().any(|(k, _)| *k == id),
+        "kept as the latest: {kept:?}"
+    );
+    for (_, e) in &kept {
+        let text = serde_json::to_string(e).expect("json");
+        assert!(!text.contains("s3cret") && !text.contains("abc"), "{text}");
+    }
+
+    // The database bounds what it keeps, and cleans what it reads back.
+    let dir = tempfile::tempdir().expect("dir");
+    let mut s = Store::open(&dir.path().join("e.db")).expect("open");
+    for i in 0..(MAX_OPENED + 5) {
+        s.save_opened("prod", Kind::Detail, &i.to_string(), &detail(1), i as i64)
+            .expect("save");
+    }
+    assert!(
+        s.load_opened::<ErrorDetail>("prod", Kind::Detail, "0")
+            .expect("read")
+            .is_none(),
+        "the oldest went"
+    );
+    let (d, at) = s
+        .load_opened::<ErrorDetail>("prod", Kind::Detail, &(MAX_OPENED + 4).to_string())
+        .expect("read")
+        .expect("the newest stays");
+    assert_eq!(d, detail(1), "read back as it was");
+    assert_eq!(at.timestamp(), (MAX_OPENED + 4) as i64);
+    let mut hostile = event("9");
+    hostile.title = Some("boom\u{1b}]52;c;ZXZpbA==\u{7}".into());
+    hostile.message = Some("line one\nline\u{202e} two".into());
+    s.save_opened("prod", Kind::Event, "9", &hostile, 10_000)
+        .expect("save");
+    let (back, _) = s
+        .load_opened::<Event>("prod", Kind::Event, "9")
+        .expect("read")
+        .expect("some");
+    assert_eq!(back.title.as_deref(), Some("boom"));
+    assert_eq!(
+        back.message.as_deref(),
+        Some("line one\nline two"),
+        "lines kept"
+    );
+    assert_eq!(back.exceptions, hostile.exceptions);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_projects_number_looked_up_once_is_remembered_for_the_next_start() {
+    use errtui::backend::sentry::{Flavor, SentryBackend};
+    use wiremock::matchers::{method, path, query_param};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/0/organizations/acme/projects/"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!([{"id": "11", "slug": "shop"}])),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/0/organizations/acme/issues/"))
+        .and(query_param("project", "11"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(serde_json::json!([{
+                "id": "1", "shortId": "SHOP-1", "title": "KeyError", "culprit": "shop.views",
+                "level": "error", "status": "unresolved", "count": "3", "userCount": 1,
+                "project": {"id": "11", "slug": "shop"}
+            }])),
+        )
+        .expect(2)
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().expect("dir");
+    let db = std::sync::Arc::new(std::sync::Mutex::new(
+        Store::open(&dir.path().join("errtui.db")).expect("db"),
+    ));
+    let client = || -> std::sync::Arc<dyn errtui::backend::Backend> {
+        std::sync::Arc::new(
+            SentryBackend::new(
+                &server.uri(),
+                "acme",
+                Some("shop"),
+                errtui::backend::Secret::new("t", "SENTRY_AUTH_TOKEN"),
+            )
+            .expect("backend")
+            .with_flavor(Flavor::Sentry),
+        )
+    };
+    for run in 0..2 {
+        let mut core = errtui::runtime::Core::new(client(), chrono::Utc::now());
+        core.attach_store(db.clone(), "prod".into());
+        core.init();
+        pump_until(&mut core, |a| {
+            a.list.loaded_once && !a.list.items.is_empty()
+        })
+        .await;
+        if run == 0 {
+            // The write is off the UI loop.
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+            while db
+                .lock()
+                .expect("lock")
+                .ids("prod", chrono::Utc::now().timestamp())
+                .expect("ids")
+                .is_empty()
+            {
+                assert!(std::time::Instant::now() < deadline, "never kept");
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+        }
+    }
+    // `expect(1)` on the projects: verified when the server drops.
 }

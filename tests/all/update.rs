@@ -710,20 +710,33 @@ fn search_history_up_and_down_in_the_search_line_and_kept_for_the_next_run() {
 }
 
 #[test]
-fn the_history_file_round_trips_bounded_and_clean() {
+fn recent_searches_round_trip_per_profile_bounded_and_clean() {
     let dir = tempfile::tempdir().expect("dir");
-    let p = dir.path().join("state/search_history");
+    let mut db = errtui::store::Store::open(&dir.path().join("state/errtui.db")).expect("db");
     let many: Vec<String> = (0..150).map(|i| format!("q{i}")).collect();
-    errtui::runtime::history::save_to(&p, &many).expect("save");
-    let back = errtui::runtime::history::load_from(&p);
+    db.save_searches("prod", &many).expect("save");
+    let back = db.searches("prod").expect("load");
     assert_eq!(back.len(), 100, "bounded");
-    assert_eq!(back.last().map(String::as_str), Some("q149"));
-    errtui::runtime::history::save_to(&p, &["a\u{1b}[2Jb".to_string()]).expect("save");
     assert_eq!(
-        errtui::runtime::history::load_from(&p),
+        back.last().map(String::as_str),
+        Some("q149"),
+        "the newest kept"
+    );
+    assert!(
+        db.searches("staging").expect("load").is_empty(),
+        "per profile"
+    );
+    db.save_searches("prod", &["a\u{1b}[2Jb".to_string()])
+        .expect("save");
+    assert_eq!(
+        db.searches("prod").expect("load"),
         ["ab"],
         "escape sequences gone"
     );
+    // The file an older errtui kept is still read, bounded and clean.
+    let p = dir.path().join("search_history");
+    std::fs::write(&p, "one\nt\u{1b}[2Jwo\n").expect("write");
+    assert_eq!(errtui::runtime::history::load_from(&p), ["one", "two"]);
 }
 
 #[test]

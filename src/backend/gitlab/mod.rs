@@ -484,6 +484,22 @@ impl Backend for GitlabBackend {
         self.caps(set_status)
     }
 
+    fn known_ids(&self) -> Vec<(String, String)> {
+        match self.full_path.get() {
+            Some(path) if *path != self.project => {
+                vec![(format!("project:{}", self.project), path.clone())]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn learn_ids(&self, ids: &[(String, String)]) {
+        let wanted = format!("project:{}", self.project);
+        if let Some((_, path)) = ids.iter().find(|(n, _)| *n == wanted) {
+            let _ = self.full_path.set(crate::text::sanitize(path));
+        }
+    }
+
     fn describe(&self) -> String {
         format!("GitLab · {} at {}", self.project, self.http.host())
     }

@@ -468,6 +468,39 @@ impl Backend for SentryBackend {
         }
     }
 
+    fn known_ids(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        if let (Some(slug), Some(Some(id))) = (&self.project, self.project_id.get())
+            && slug != id
+        {
+            out.push((format!("project:{slug}"), id.clone()));
+        }
+        let numbers = self.numbers.lock().unwrap_or_else(|p| p.into_inner());
+        out.extend(
+            numbers
+                .iter()
+                .map(|(short, n)| (format!("short:{short}"), n.clone())),
+        );
+        out
+    }
+
+    fn learn_ids(&self, ids: &[(String, String)]) {
+        let digits =
+            |v: &str| !v.is_empty() && v.len() <= 20 && v.chars().all(|c| c.is_ascii_digit());
+        for (name, value) in ids.iter().filter(|(_, v)| digits(v)) {
+            if let Some(slug) = name.strip_prefix("project:")
+                && self.project.as_deref() == Some(slug)
+            {
+                let _ = self.project_id.set(Some(value.clone()));
+            } else if let Some(short) = name.strip_prefix("short:") {
+                self.numbers
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(short.to_string(), value.clone());
+            }
+        }
+    }
+
     fn describe(&self) -> String {
         format!(
             "{} · {}/{} at {}",
