@@ -51,6 +51,7 @@ fn main() {
             platform: Some("javascript".into()),
             stats_24h: (0..24).map(|h| ((i + h) as u64 * 31) % 17).collect(),
             triage: Triage::default(),
+            origin: None,
         })
         .collect();
     let caps = Capabilities::full("Sentry");

@@ -34,6 +34,7 @@ fn row(i: usize, now: Timestamp) -> ErrorSummary {
         platform: Some("javascript".into()),
         stats_24h: (0..24).map(|h| ((i + h) as u64 * 31) % 17).collect(),
         triage: Triage::default(),
+        origin: None,
     }
 }
 

@@ -245,6 +245,8 @@ pub enum Msg {
         at: Timestamp,
         error: BackendError,
     },
+    /// Show view `i` (the runtime opened the profiles it combines).
+    ShowView(usize),
     /// A click on a pane (and a list row).
     Click {
         pane: Pane,
@@ -330,6 +332,13 @@ pub enum Effect {
     RememberSeen(Vec<String>),
     /// Keep the search history for the next run (the runtime writes it).
     SaveHistory(Vec<String>),
+    /// Start over on a view that combines several profiles of the config file (each with its
+    /// own server and token), under the name `key`, then show view `view` (the runtime runs it).
+    Combine {
+        key: String,
+        profiles: Vec<String>,
+        view: usize,
+    },
     /// Start over on another profile of the config file: its server, its token, nothing of the
     /// one before (the runtime runs it).
     SwitchProfile(String),

@@ -290,6 +290,8 @@ pub struct App {
     pub environments: Resource<Vec<String>>,
     /// Seconds between refreshes of the list; `None`: off.
     pub refresh_every: Option<u64>,
+    /// The profile's interval, which a view's own `refresh` replaces while it is on screen.
+    pub refresh_base: Option<u64>,
     pub last_refresh: Option<Timestamp>,
     pub next_refresh: Option<Timestamp>,
     pub refresh_failures: u32,
@@ -404,6 +406,7 @@ impl App {
             project_name: None,
             view_after_projects: None,
             refresh_every: None,
+            refresh_base: None,
             last_refresh: None,
             next_refresh: None,
             refresh_failures: 0,

@@ -106,6 +106,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
         }
         Msg::Wheel { pane, down } => on_wheel(app, pane, down, &mut fx),
+        Msg::ShowView(i) => switch_view(app, i, &mut fx),
         Msg::FromDisk {
             req,
             fetch,
@@ -811,35 +812,64 @@ fn switch_view(app: &mut App, i: usize, fx: &mut Vec<Effect>) {
             NoticeKind::Error,
         );
     }
-    // A project named by slug needs its id: from the organization's projects, read once.
+    // A view combining profiles is a server of its own: the runtime opens it, then shows it.
+    if !v.profiles.is_empty() {
+        let key = v.profiles.join("+");
+        if app.profile.as_deref() != Some(key.as_str()) {
+            notify(
+                app,
+                &format!("View `{}`: combining {}…", v.name, v.profiles.join(", ")),
+                NoticeKind::Info,
+            );
+            fx.push(Effect::Combine {
+                key,
+                profiles: v.profiles.clone(),
+                view: i,
+            });
+            return;
+        }
+    }
+    // Projects named by slug need their ids: from the organization's projects, read once.
     let project = match v.query.project.as_deref() {
-        Some(p) if !p.chars().all(|c| c.is_ascii_digit()) => match app.projects.data.as_ref() {
-            Some(all) => match all.iter().find(|(_, slug)| slug == p) {
-                Some((id, _)) => Some(id.clone()),
+        Some(p) if p.split(',').any(|p| !p.chars().all(|c| c.is_ascii_digit())) => {
+            match app.projects.data.as_ref() {
+                Some(all) => {
+                    let mut ids = Vec::new();
+                    for want in p.split(',') {
+                        match all.iter().find(|(id, slug)| slug == want || id == want) {
+                            Some((id, _)) => ids.push(id.clone()),
+                            None => {
+                                return notify(
+                                    app,
+                                    &format!(
+                                        "View `{}`: the organization has no project `{want}`.",
+                                        v.name
+                                    ),
+                                    NoticeKind::Error,
+                                );
+                            }
+                        }
+                    }
+                    Some(ids.join(","))
+                }
                 None => {
-                    return notify(
-                        app,
-                        &format!("View `{}`: the organization has no project `{p}`.", v.name),
-                        NoticeKind::Error,
-                    );
+                    app.view_after_projects = Some(i);
+                    if !app.projects.load().is_loading() {
+                        let req = app.req();
+                        app.projects.track.start(req);
+                        fetch(app, req, Fetch::Projects, fx);
+                    }
+                    return notify(app, "Looking up the view's projects…", NoticeKind::Info);
                 }
-            },
-            None => {
-                app.view_after_projects = Some(i);
-                if !app.projects.load().is_loading() {
-                    let req = app.req();
-                    app.projects.track.start(req);
-                    fetch(app, req, Fetch::Projects, fx);
-                }
-                return notify(app, "Looking up the view's project…", NoticeKind::Info);
             }
-        },
+        }
         other => other.map(str::to_string),
     };
     app.query.status = v.query.status;
     app.query.sort = v.query.sort;
     app.query.project = project;
-    app.project_name = v.query.project.clone();
+    app.project_name = v.query.project.as_ref().map(|p| p.replace(',', ", "));
+    app.refresh_every = v.refresh.unwrap_or(app.refresh_base);
     list::search(app, v.query.text.clone(), fx);
     notify(app, &format!("View `{}`.", v.name), NoticeKind::Info);
 }

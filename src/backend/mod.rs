@@ -1,5 +1,6 @@
 //! One trait for every error-tracking server. The UI and CLI never know which one they talk to.
 
+pub mod combined;
 pub mod gitlab;
 pub mod http;
 pub mod sentry;
@@ -26,6 +27,11 @@ pub trait Backend: Send + Sync {
     }
     /// Ids remembered from an earlier run, by the names `known_ids` gave.
     fn learn_ids(&self, _ids: &[(String, String)]) {}
+    /// What the last list could not read but did not fail for (a combined view's server that
+    /// did not answer while the others did), to say to the user. Each is said once.
+    fn warnings(&self) -> Vec<String> {
+        Vec::new()
+    }
     async fn list(
         &self,
         query: &ListQuery,

@@ -169,6 +169,14 @@ pub struct ViewDef {
     pub environment: Option<String>,
     /// Another project of the organization: its slug or numeric id (Sentry and GlitchTip).
     pub project: Option<String>,
+    /// Several projects of the organization in one list, by slug or numeric id.
+    #[serde(default)]
+    pub projects: Vec<String>,
+    /// Profiles combined into one list, each row marked with where it comes from.
+    #[serde(default)]
+    pub profiles: Vec<String>,
+    /// How often this view refreshes, over the profile's: `15s`, `2m`; `0` turns it off.
+    pub refresh: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -243,14 +251,23 @@ impl ViewDef {
                     Some(SortName::Priority) => Sort::Priority,
                     _ => Sort::LastSeen,
                 },
-                // A slug is looked up among the organization's projects when the view opens.
-                project: self
-                    .project
-                    .as_deref()
-                    .map(str::trim)
-                    .filter(|p| !p.is_empty())
-                    .map(str::to_string),
+                // Slugs are looked up among the organization's projects when the view opens.
+                project: {
+                    let all: Vec<&str> = self
+                        .project
+                        .iter()
+                        .chain(&self.projects)
+                        .map(|p| p.trim())
+                        .filter(|p| !p.is_empty())
+                        .collect();
+                    (!all.is_empty()).then(|| all.join(","))
+                },
             },
+            profiles: self.profiles.iter().map(|p| p.trim().to_string()).collect(),
+            refresh: self
+                .refresh
+                .as_deref()
+                .map(|r| refresh_secs(r).unwrap_or(Some(30))),
         }
     }
 }
@@ -403,6 +420,43 @@ pub fn parse(text: &str, path: &Path) -> Result<ConfigFile, String> {
             path.display(),
             cfg.views.len()
         ));
+    }
+    for v in &cfg.views {
+        if let Some(r) = &v.refresh
+            && let Err(e) = refresh_secs(r)
+        {
+            return Err(format!(
+                "{}: view `{}`: refresh: {e}.",
+                path.display(),
+                v.name
+            ));
+        }
+        if let Some(p) = v
+            .profiles
+            .iter()
+            .find(|p| !cfg.profiles.contains_key(p.trim()))
+        {
+            return Err(format!(
+                "{}: view `{}` combines profile `{p}`, which is not a profile: pick from {}.",
+                path.display(),
+                v.name,
+                names(&cfg)
+            ));
+        }
+        if v.profiles.len() == 1 {
+            return Err(format!(
+                "{}: view `{}` combines one profile: name two or more, or none for the current one.",
+                path.display(),
+                v.name
+            ));
+        }
+        if v.project.iter().chain(&v.projects).any(|p| p.contains(',')) {
+            return Err(format!(
+                "{}: view `{}`: list several projects as projects = [\"a\", \"b\"].",
+                path.display(),
+                v.name
+            ));
+        }
     }
     if let Some(v) = cfg.views.iter().find(|v| v.name.trim().is_empty()) {
         return Err(format!(

@@ -180,10 +180,15 @@ impl Sort {
 }
 
 /// A named list from the config file (`[[views]]`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SavedView {
     pub name: String,
     pub query: ListQuery,
+    /// Profiles whose lists this view combines into one (none: the current profile's).
+    pub profiles: Vec<String>,
+    /// Seconds between refreshes while the view is on screen (`Some(None)`: off); `None`
+    /// keeps the profile's.
+    pub refresh: Option<Option<u64>>,
 }
 
 /// What a list request asks for; the cursor travels separately.
@@ -193,8 +198,8 @@ pub struct ListQuery {
     /// Free text in the backend's search syntax, without the status part.
     pub text: String,
     pub sort: Sort,
-    /// Another project than the backend's (a numeric id; empty: every project), when the
-    /// project picker chose one.
+    /// Another project than the backend's (a numeric id, or several separated by commas;
+    /// empty: every project), when the project picker or a view chose them.
     pub project: Option<String>,
 }
 
@@ -218,6 +223,9 @@ pub struct ErrorSummary {
     /// Assignee, bookmark, priority, the status's details.
     #[serde(flatten)]
     pub triage: Triage,
+    /// The profile a combined view's row comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

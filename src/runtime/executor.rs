@@ -147,9 +147,14 @@ impl Executor {
                     result: Err(panicked("loading")),
                 };
                 let disk = self.disk.clone();
+                let tx = self.tx.clone();
                 let job = self.spawn(
                     async move {
                         let result = run_fetch(b.as_ref(), &fetch).await;
+                        // What a combined view could not read from one of its servers.
+                        for w in b.warnings() {
+                            let _ = tx.send(Msg::EffectFailed(crate::text::sanitize(&w)));
+                        }
                         match result {
                             Err(error) if unreachable(&error) => {
                                 match read_disk(disk, fetch.clone()).await {
@@ -361,6 +366,7 @@ impl Executor {
             Effect::Copy(_)
             | Effect::Quit
             | Effect::SwitchProfile(_)
+            | Effect::Combine { .. }
             | Effect::SaveHistory(_)
             | Effect::RunCommand { .. }
             | Effect::EditFrame { .. }

@@ -86,6 +86,7 @@ impl Core {
             match effect {
                 Effect::Copy(_)
                 | Effect::SwitchProfile(_)
+                | Effect::Combine { .. }
                 | Effect::RunCommand { .. }
                 | Effect::EditFrame { .. }
                 | Effect::Alert { .. } => left.push(effect),
@@ -142,7 +143,8 @@ impl Core {
         app.views = old.views.clone();
         app.commands = old.commands.clone();
         app.keymap = old.keymap.clone();
-        app.refresh_every = old.refresh_every;
+        app.refresh_every = old.refresh_base;
+        app.refresh_base = old.refresh_base;
         app.alert = old.alert;
         let (tx, rx) = mpsc::unbounded_channel::<Msg>();
         self.exec = Executor::new(backend, tx);
@@ -300,6 +302,7 @@ pub async fn run(backend: Arc<dyn Backend>, opts: RunOptions) -> Result<(), Stri
     core.app.views = opts.views;
     core.app.commands = opts.commands;
     core.app.refresh_every = opts.refresh;
+    core.app.refresh_base = opts.refresh;
     core.app.alert = opts.alert;
     if let Some(k) = opts.keymap {
         core.app.keymap = Arc::new(k);
@@ -418,6 +421,24 @@ fn run_terminal_effects(
                 };
                 run_terminal_effects(core, term, fx, ctx, events);
             }
+            Effect::Combine {
+                key,
+                profiles: names,
+                view,
+            } => {
+                let fx = match profiles.as_ref().map(|p| open_combined(p, &names)) {
+                    Some(Ok(b)) => {
+                        let mut fx = core.switch(b, key);
+                        fx.extend(core.dispatch(Msg::ShowView(view)));
+                        fx
+                    }
+                    Some(Err(e)) => core.dispatch(Msg::EffectFailed(e)),
+                    None => core.dispatch(Msg::EffectFailed(
+                        "A view that combines profiles needs a config file with them.".into(),
+                    )),
+                };
+                run_terminal_effects(core, term, fx, ctx, events);
+            }
             Effect::Alert { text, how } => {
                 if let Err(e) = term.alert(&text, how) {
                     tracing::warn!("could not alert: {e}");
@@ -468,6 +489,19 @@ fn run_terminal_effects(
             _ => {}
         }
     }
+}
+
+/// One backend over the profiles a view combines, each opened with its own server and token.
+pub fn open_combined(p: &Profiles, names: &[String]) -> Result<Arc<dyn Backend>, String> {
+    let parts = names
+        .iter()
+        .map(|n| {
+            (p.open)(n)
+                .map(|b| (n.clone(), b))
+                .map_err(|e| format!("Could not open profile `{n}` of the view: {e}"))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(Arc::new(crate::backend::combined::Combined::new(parts)))
 }
 
 /// The signals that end errtui the way `q` does.

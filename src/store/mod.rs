@@ -68,6 +68,7 @@ fn to_row(e: &ErrorSummary) -> serde_json::Value {
         "first_seen": e.first_seen.map(|t| t.timestamp()),
         "last_seen": e.last_seen.map(|t| t.timestamp()),
         "url": e.url, "project": e.project, "platform": e.platform, "stats_24h": e.stats_24h,
+        "origin": e.origin,
     })
 }
 
@@ -95,6 +96,8 @@ struct Row {
     platform: Option<String>,
     #[serde(default)]
     stats_24h: Vec<u64>,
+    #[serde(default)]
+    origin: Option<String>,
 }
 
 fn from_row(r: Row) -> ErrorSummary {
@@ -118,6 +121,7 @@ fn from_row(r: Row) -> ErrorSummary {
         platform: r.platform.map(|p| sanitize(&p)),
         stats_24h: stats,
         triage: Default::default(),
+        origin: r.origin.map(|o| sanitize(&o)),
     }
 }
 

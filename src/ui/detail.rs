@@ -253,6 +253,9 @@ fn lines(app: &App, s: &ErrorSummary, out: &mut Out) {
         }
         _ => out.push(Line::from(Span::styled("Loading details…", theme::info()))),
     }
+    if let Some(o) = &s.origin {
+        out.field("From", &format!("profile {o}"));
+    }
     if let Some(p) = &s.project {
         out.field("Project", p);
     }

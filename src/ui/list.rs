@@ -134,10 +134,21 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut UiStat
         .iter()
         .filter_map(|e| e.project.as_deref())
         .collect();
-    let proj_w: u16 = if inner.width >= 70 && projects.len() > 1 {
-        10
-    } else {
-        0
+    // Rows of a combined view say which profile they come from (and project, when several).
+    let combined = app.list.items.iter().any(|e| e.origin.is_some());
+    let proj_w: u16 = match (inner.width >= 70, combined, projects.len() > 1) {
+        (true, true, true) => 16,
+        (true, true, false) => 12,
+        (true, false, true) => 10,
+        _ => 0,
+    };
+    let whence = |e: &crate::model::ErrorSummary| -> String {
+        let project = e.project.as_deref().unwrap_or("");
+        match &e.origin {
+            Some(o) if projects.len() > 1 && !project.is_empty() => format!("{o}/{project}"),
+            Some(o) => o.clone(),
+            None => project.to_string(),
+        }
     };
     // A 24-hour sparkline where the server sends stats and the room allows.
     let trend_w: u16 = if wide && app.list.items.iter().any(|e| !e.stats_24h.is_empty()) {
@@ -159,7 +170,11 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut UiStat
     let header = Row::new(vec![
         Cell::from(""),
         Cell::from("ID"),
-        Cell::from(if proj_w > 0 { "Project" } else { "" }),
+        Cell::from(match (proj_w > 0, combined) {
+            (true, true) => "From",
+            (true, false) => "Project",
+            _ => "",
+        }),
         Cell::from("Error"),
         Cell::from(Line::from("Events").right_aligned()),
         Cell::from(Line::from("Users").right_aligned()),
@@ -223,10 +238,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut UiStat
                 ])),
                 Cell::from(Span::styled(sanitize(&e.short_id), theme::dim())),
                 Cell::from(Span::styled(
-                    truncate(
-                        &sanitize(e.project.as_deref().unwrap_or("")),
-                        proj_w as usize,
-                    ),
+                    truncate(&sanitize(&whence(e)), proj_w as usize),
                     theme::dim(),
                 )),
                 Cell::from(Line::from(spans)),

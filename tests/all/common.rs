@@ -29,6 +29,7 @@ pub fn summary(i: usize) -> ErrorSummary {
         platform: Some("javascript".into()),
         stats_24h: (0..24).map(|h| ((h + i) * 7 % 11) as u64).collect(),
         triage: Triage::default(),
+        origin: None,
     }
 }
 

@@ -406,6 +406,23 @@ fn views_parse_into_list_queries_and_bad_values_name_their_line() {
     assert!(e.contains(":3:") && e.contains("last_seen"), "{e}");
     let v = parse("[[views]]\nname = \"x\"\nproject = \"web\"\n").expect("project");
     assert_eq!(v.views[0].query().query.project.as_deref(), Some("web"));
+    // Several projects, combined profiles, a view's own refresh.
+    let v = parse(
+        "[profiles.prod]\nurl = \"https://sentry.example.com\"\n[profiles.web]\nbackend = \"gitlab\"\nurl = \"https://gitlab.example.com\"\n[[views]]\nname = \"x\"\nprojects = [\"web\", \"api\"]\nprofiles = [\"prod\", \"web\"]\nrefresh = \"10s\"\n",
+    )
+    .expect("combined");
+    let q = v.views[0].query();
+    assert_eq!(q.query.project.as_deref(), Some("web,api"));
+    assert_eq!(q.profiles, ["prod", "web"]);
+    assert_eq!(q.refresh, Some(Some(10)));
+    let e =
+        parse("[[views]]\nname = \"x\"\nprofiles = [\"nope\", \"other\"]\n").expect_err("no such");
+    assert!(e.contains("combines profile `nope`"), "{e}");
+    let e = parse("[profiles.prod]\n[[views]]\nname = \"x\"\nprofiles = [\"prod\"]\n")
+        .expect_err("one");
+    assert!(e.contains("two or more"), "{e}");
+    let e = parse("[[views]]\nname = \"x\"\nrefresh = \"soon\"\n").expect_err("refresh");
+    assert!(e.contains("view `x`: refresh"), "{e}");
     let e = parse("[[views]]\nname = \"x\"\nprojet = \"web\"\n").expect_err("unknown");
     assert!(e.contains("unknown field `projet`"), "{e}");
     let ten: String = (0..10)

@@ -1,6 +1,7 @@
 //! One integration-test binary (faster to link than many): backend, update, snapshots, CLI.
 
 mod cli;
+mod combined;
 mod common;
 mod config;
 mod core;

@@ -749,6 +749,7 @@ fn digits_switch_views_and_the_header_names_the_view() {
                 text: "level:fatal".into(),
                 ..ListQuery::default()
             },
+            ..SavedView::default()
         },
         SavedView {
             name: "everything".into(),
@@ -757,6 +758,7 @@ fn digits_switch_views_and_the_header_names_the_view() {
                 sort: Sort::Events,
                 ..ListQuery::default()
             },
+            ..SavedView::default()
         },
     ];
     let fx = update(&mut app, key('2'));
@@ -903,6 +905,7 @@ fn a_view_naming_a_project_by_slug_finds_its_id_first() {
             project: Some("web".into()),
             ..ListQuery::default()
         },
+        ..SavedView::default()
     }];
     let fx = update(&mut app, key('1'));
     let req =

@@ -409,6 +409,7 @@ fn summary_from(node: &Value, level: Level) -> Result<ErrorSummary> {
         project: text(node, "sentryProjectSlug"),
         platform: None,
         triage: Triage::default(),
+        origin: None,
         stats_24h: node["frequency"]
             .as_array()
             .map(|f| f.iter().map(|p| num(p, "count")).collect())

@@ -540,7 +540,12 @@ impl Backend for SentryBackend {
         };
         let mut q = Vec::new();
         match project {
-            Some(p) => q.push(("project", p)),
+            // A view's several projects: one `project` each.
+            Some(p) => q.extend(
+                p.split(',')
+                    .filter(|p| !p.is_empty())
+                    .map(|p| ("project", p.to_string())),
+            ),
             // Sentry's "all projects" is -1; GlitchTip reads -1 literally and finds nothing.
             None if !flavor.is_glitchtip() => q.push(("project", "-1".into())),
             None => {}
@@ -1005,6 +1010,7 @@ impl RawIssue {
             platform: self.platform,
             stats_24h: day,
             triage: triage::decode_triage(&Value::Object(std::mem::take(&mut rest))),
+            origin: None,
             id,
         };
         let rest = DetailRest {
