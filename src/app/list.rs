@@ -127,10 +127,15 @@ pub fn loaded(
                 // A refresh keeps the selected error or, when it is gone, the row that took
                 // its place.
                 let keep = app.selected().map(|e| e.id.clone());
+                let was = app.list.selected;
                 app.list.items = page.items;
                 if let Some(i) = keep.and_then(|id| app.list.items.iter().position(|e| e.id == id))
                 {
                     app.list.selected = i;
+                    if i != was {
+                        let (n, _) = app.list.shifted;
+                        app.list.shifted = (n + 1, i as isize - was as isize);
+                    }
                 }
             }
             // A refresh keeps the changes still on their way to the server.

@@ -25,6 +25,9 @@ pub struct ListPane {
     pub loaded_once: bool,
     /// A new search, filter or sort is loading: the rows on screen are the old query's.
     pub searching: bool,
+    /// The last refresh that moved the selected error to another row: its number, and by how
+    /// many rows (the drawing moves the window as much, so the row stays where the eye is).
+    pub shifted: (u64, isize),
 }
 
 impl ListPane {

@@ -28,6 +28,8 @@ const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "�
 #[derive(Debug, Clone, PartialEq)]
 pub struct UiState {
     pub list_offset: usize,
+    /// The list shift already applied to `list_offset` (`ListPane::shifted`).
+    pub list_shift_seen: u64,
     /// Where the panes were drawn, for the mouse.
     pub panes: Vec<(crate::app::msg::Pane, Rect)>,
     /// The screen line of the list's first row, and how many rows show.
@@ -42,6 +44,7 @@ impl Default for UiState {
     fn default() -> Self {
         UiState {
             list_offset: 0,
+            list_shift_seen: 0,
             panes: Vec::new(),
             list_rows: (0, 0),
             detail_max: u16::MAX,

@@ -1096,3 +1096,57 @@ fn a_new_error_in_a_refresh_rings_when_asked_and_not_on_the_first_load() {
         "{fx:?}"
     );
 }
+
+#[test]
+fn a_refresh_that_adds_rows_above_keeps_the_selected_row_on_the_same_screen_line() {
+    use ratatui::{Terminal, backend::TestBackend};
+    let mut app = app(80, 24);
+    let fx = errtui::app::update::init(&mut app);
+    let req = crate::common::asked(&fx, |f| matches!(f, Fetch::List { .. })).expect("list");
+    let page = |items: Vec<ErrorSummary>| {
+        Ok(Page {
+            items,
+            next: None,
+            total: None,
+        })
+    };
+    update(
+        &mut app,
+        list_loaded(req, false, page((0..60).map(summary).collect())),
+    );
+    let mut t = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    let mut ui = errtui::ui::UiState::default();
+    // Scrolled well down the list, then back up a little: the row is mid-screen.
+    for _ in 0..50 {
+        update(&mut app, key('j'));
+    }
+    t.draw(|f| errtui::ui::draw(f, &app, &mut ui))
+        .expect("draw");
+    for _ in 0..10 {
+        update(&mut app, key('k'));
+    }
+    let line_of = |t: &Terminal<TestBackend>, short: &str| -> Option<u16> {
+        let buf = t.backend().buffer();
+        (0..buf.area.height).find(|&y| {
+            let row: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect();
+            row.contains(&format!("{short} "))
+        })
+    };
+    t.draw(|f| errtui::ui::draw(f, &app, &mut ui))
+        .expect("draw");
+    let before = line_of(&t, "SHOP-40").expect("the selected row is on screen");
+    // Three errors arrive on top.
+    let fx = update(&mut app, Msg::Key(KeyEvent::from(KeyCode::F(5))));
+    let req = crate::common::asked(&fx, |f| matches!(f, Fetch::List { .. })).expect("refresh");
+    let mut items: Vec<ErrorSummary> = (97..100).map(summary).collect();
+    items.extend((0..60).map(summary));
+    update(&mut app, list_loaded(req, false, page(items)));
+    assert_eq!(app.selected().map(|e| e.short_id.as_str()), Some("SHOP-40"));
+    t.draw(|f| errtui::ui::draw(f, &app, &mut ui))
+        .expect("draw");
+    assert_eq!(
+        line_of(&t, "SHOP-40"),
+        Some(before),
+        "the row stays where the eye is"
+    );
+}
