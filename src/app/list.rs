@@ -118,6 +118,7 @@ pub fn loaded(
     match app.list.track.accept(req, result, now, &mut app.next_req) {
         Outcome::Stale => {}
         Outcome::Data(page) => {
+            app.list.changed = append || app.list.items != page.items;
             if append {
                 app.list.items.extend(page.items);
             } else if std::mem::take(&mut app.list.searching) {

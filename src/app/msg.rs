@@ -245,6 +245,12 @@ pub enum Msg {
         at: Timestamp,
         error: BackendError,
     },
+    /// The rest of what the database remembers, read after the first screenful: the errors
+    /// seen in earlier runs, and the last list's rows after its head.
+    Remembered {
+        seen: std::collections::HashSet<String>,
+        rest: Vec<ErrorSummary>,
+    },
     /// Show view `i` (the runtime opened the profiles it combines).
     ShowView(usize),
     /// A click on a pane (and a list row).
@@ -326,6 +332,8 @@ pub enum Effect {
     },
     /// Keep the list's first page for the next start (the runtime writes it).
     RememberList(Vec<ErrorSummary>),
+    /// The list kept is still what the server says: only its time moves (nothing rewritten).
+    RememberListFresh,
     /// Keep an opened detail or event, to read it offline later (the runtime writes it).
     RememberOpened(Opened),
     /// Remember these errors as seen, for the next run (the runtime writes it).

@@ -28,6 +28,9 @@ pub struct ListPane {
     /// The last refresh that moved the selected error to another row: its number, and by how
     /// many rows (the drawing moves the window as much, so the row stays where the eye is).
     pub shifted: (u64, isize),
+    /// Did the last answer change the rows? (A refresh that brings nothing new rewrites
+    /// nothing.)
+    pub changed: bool,
 }
 
 impl ListPane {
@@ -300,6 +303,10 @@ pub struct App {
     pub refresh_failures: u32,
     /// Every error id the list has shown in this run.
     pub seen: std::collections::HashSet<String>,
+    /// What earlier runs saw is still being read from the database: a list that answers
+    /// before it waits with its marks (`marks_deferred`) rather than call everything new.
+    pub seen_pending: bool,
+    pub marks_deferred: bool,
     /// The rows on screen came from the cache, kept at this time (until fresh ones come).
     pub cached_at: Option<Timestamp>,
     /// Ring or notify when a new or regressed error arrives.
@@ -414,6 +421,8 @@ impl App {
             next_refresh: None,
             refresh_failures: 0,
             seen: Default::default(),
+            seen_pending: false,
+            marks_deferred: false,
             marks_seen: HashMap::new(),
             alert: Default::default(),
             cached_at: None,

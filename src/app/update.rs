@@ -107,6 +107,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Wheel { pane, down } => on_wheel(app, pane, down, &mut fx),
         Msg::ShowView(i) => switch_view(app, i, &mut fx),
+        Msg::Remembered { seen, rest } => super::watching::remembered(app, seen, rest, &mut fx),
         Msg::FromDisk {
             req,
             fetch,
@@ -184,7 +185,11 @@ fn on_loaded(
                     app.cached_at = None;
                     // The list a plain start shows is kept for the next start.
                     if app.query == crate::model::ListQuery::default() {
-                        fx.push(Effect::RememberList(app.list.items.clone()));
+                        fx.push(if app.list.changed || app.cached_at.is_some() {
+                            Effect::RememberList(app.list.items.clone())
+                        } else {
+                            Effect::RememberListFresh
+                        });
                     }
                 }
                 if let Some(text) = app.pending_alert.take() {

@@ -91,6 +91,11 @@ pub fn list_answered(app: &mut App, ok: bool, append: bool) -> Vec<String> {
     if let Some(every) = app.refresh_every {
         app.next_refresh = Some(now + chrono::Duration::seconds(every as i64));
     }
+    if app.seen_pending {
+        // Marked once the database says what was seen before (`Msg::Remembered`).
+        app.marks_deferred = true;
+        return Vec::new();
+    }
     let first = app.seen.is_empty() && !append;
     let marks: Vec<(String, Mark)> = app
         .list
@@ -131,6 +136,33 @@ pub fn list_answered(app: &mut App, ok: bool, append: bool) -> Vec<String> {
         .collect();
     app.seen.extend(fresh.iter().cloned());
     fresh
+}
+
+/// What earlier runs saw has been read: the rows that waited for it are marked now.
+pub fn remembered(
+    app: &mut App,
+    seen: HashSet<String>,
+    rest: Vec<ErrorSummary>,
+    fx: &mut Vec<Effect>,
+) {
+    app.seen.extend(seen);
+    app.seen_pending = false;
+    // Still the cached list on screen: its other rows join it.
+    if app.cached_at.is_some() && !app.list.loaded_once {
+        app.list.items.extend(rest);
+    }
+    if std::mem::take(&mut app.marks_deferred) {
+        let fresh = list_answered(app, true, false);
+        if !fresh.is_empty() {
+            fx.push(Effect::RememberSeen(fresh));
+        }
+        if let Some(text) = app.pending_alert.take() {
+            fx.push(Effect::Alert {
+                text,
+                how: app.alert,
+            });
+        }
+    }
 }
 
 /// Each tick: refresh the list when due, unless a dialog is open, the server asked to wait, a

@@ -57,6 +57,11 @@ impl Executor {
         }
     }
 
+    /// Where background work sends its messages.
+    pub fn sender(&self) -> UnboundedSender<Msg> {
+        self.tx.clone()
+    }
+
     pub fn backend(&self) -> &Arc<dyn Backend> {
         &self.backend
     }
@@ -373,7 +378,8 @@ impl Executor {
             | Effect::Alert { .. }
             | Effect::RememberSeen(_)
             | Effect::RememberOpened(_)
-            | Effect::RememberList(_) => {}
+            | Effect::RememberList(_)
+            | Effect::RememberListFresh => {}
         }
     }
 }

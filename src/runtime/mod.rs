@@ -107,6 +107,10 @@ impl Core {
                         }
                     });
                 }
+                Effect::RememberListFresh => {
+                    let now = self.app.now.timestamp();
+                    self.write_store(move |s, key| s.touch_list(key, now));
+                }
                 Effect::RememberList(rows) => {
                     let now = self.app.now.timestamp();
                     self.write_store(move |s, key| s.save_list(key, &rows, now));
@@ -183,8 +187,9 @@ impl Core {
     /// fresh one loads), recent searches, and details and events opened before (read when the
     /// server cannot be reached).
     pub fn attach_store(&mut self, store: Arc<std::sync::Mutex<crate::store::Store>>, key: String) {
+        // A screenful at once; what was seen and the rest of the list just after, off the UI
+        // loop (a list that answers meanwhile waits with its marks).
         if let Ok(db) = store.lock() {
-            self.app.seen = db.seen(&key).unwrap_or_default();
             let searches = db.searches(&key).unwrap_or_default();
             self.app.history = if searches.is_empty() {
                 history::load_legacy()
@@ -194,10 +199,22 @@ impl Core {
             let ids = db.ids(&key, self.app.now.timestamp()).unwrap_or_default();
             self.exec.backend().learn_ids(&ids);
             self.ids_kept = ids.into_iter().collect();
-            if let Ok(Some((items, at))) = db.load_list(&key) {
+            if let Ok(Some((items, at, _))) = db.load_list_head(&key) {
                 let _ = app::update(&mut self.app, Msg::Cached { items, at });
             }
         }
+        self.app.seen_pending = true;
+        let (db, k, tx) = (store.clone(), key.clone(), self.exec.sender());
+        tokio::task::spawn_blocking(move || {
+            let (seen, rest) = match db.lock() {
+                Ok(db) => (
+                    db.seen(&k).unwrap_or_default(),
+                    db.load_list_rest(&k).unwrap_or_default(),
+                ),
+                Err(_) => Default::default(),
+            };
+            let _ = tx.send(Msg::Remembered { seen, rest });
+        });
         self.exec.set_disk(Some((store.clone(), key.clone())));
         self.store = Some((store, key));
     }

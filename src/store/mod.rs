@@ -54,6 +54,8 @@ const MIGRATIONS: &[&str] = &[
         saved_at INTEGER NOT NULL,
         PRIMARY KEY (profile, name)
     );",
+    // 5: the last list's first rows apart, so a start reads a screenful before the rest.
+    "ALTER TABLE list_cache ADD COLUMN head TEXT NOT NULL DEFAULT '[]';",
 ];
 
 /// Rows kept of the last list.
@@ -160,6 +162,10 @@ impl Store {
             use std::os::unix::fs::PermissionsExt;
             let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
         }
+        // A cache, written every refresh: the write-ahead log without a sync on each commit
+        // keeps that cheap (a crash may lose the last refresh's writes, never the file).
+        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
+            .map_err(|e| format!("{}: {e}", path.display()))?;
         let store = Store { conn };
         store.migrate()?;
         Ok(store)
@@ -216,31 +222,56 @@ impl Store {
                     .map_err(|e| e.to_string())?;
             }
         }
-        tx.execute(
-            "DELETE FROM seen WHERE profile = ?1 AND error_id IN (
-                SELECT error_id FROM seen WHERE profile = ?1 ORDER BY seen_at DESC LIMIT -1 OFFSET ?2)",
-            params![profile, MAX_SEEN as i64],
-        )
-        .map_err(|e| e.to_string())?;
+        let count: i64 = tx
+            .query_row(
+                "SELECT count(*) FROM seen WHERE profile = ?1",
+                params![profile],
+                |r| r.get(0),
+            )
+            .map_err(|e| e.to_string())?;
+        if count > MAX_SEEN as i64 {
+            tx.execute(
+                "DELETE FROM seen WHERE profile = ?1 AND error_id IN (
+                    SELECT error_id FROM seen WHERE profile = ?1 ORDER BY seen_at DESC LIMIT -1 OFFSET ?2)",
+                params![profile, MAX_SEEN as i64],
+            )
+            .map_err(|e| e.to_string())?;
+        }
         tx.commit().map_err(|e| e.to_string())
     }
 }
 
 impl Store {
-    /// Keeps `rows` as `profile`'s last list.
+    /// Keeps `rows` as `profile`'s last list: its first `HEAD_ROWS` apart from the rest.
     pub fn save_list(
         &mut self,
         profile: &str,
         rows: &[ErrorSummary],
         at: i64,
     ) -> Result<(), String> {
-        let json: Vec<serde_json::Value> = rows.iter().take(MAX_CACHED_ROWS).map(to_row).collect();
-        let text = serde_json::to_string(&json).map_err(|e| e.to_string())?;
+        let rows = &rows[..rows.len().min(MAX_CACHED_ROWS)];
+        let (head, rest) = rows.split_at(rows.len().min(HEAD_ROWS));
+        let text = |rows: &[ErrorSummary]| {
+            let json: Vec<serde_json::Value> = rows.iter().map(to_row).collect();
+            serde_json::to_string(&json).map_err(|e| e.to_string())
+        };
+        let (head, rest) = (text(head)?, text(rest)?);
         self.conn
             .execute(
-                "INSERT INTO list_cache (profile, saved_at, rows) VALUES (?1, ?2, ?3)
-                 ON CONFLICT(profile) DO UPDATE SET saved_at = ?2, rows = ?3",
-                params![profile, at, text],
+                "INSERT INTO list_cache (profile, saved_at, head, rows) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(profile) DO UPDATE SET saved_at = ?2, head = ?3, rows = ?4",
+                params![profile, at, head, rest],
+            )
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
+    /// `profile`'s last list is still the server's at `at`.
+    pub fn touch_list(&mut self, profile: &str, at: i64) -> Result<(), String> {
+        self.conn
+            .execute(
+                "UPDATE list_cache SET saved_at = ?2 WHERE profile = ?1",
+                params![profile, at],
             )
             .map(|_| ())
             .map_err(|e| e.to_string())
@@ -251,22 +282,56 @@ impl Store {
         &self,
         profile: &str,
     ) -> Result<Option<(Vec<ErrorSummary>, Timestamp)>, String> {
-        let row: Option<(i64, String)> = self
+        let Some((mut rows, at, _)) = self.load_list_head(profile)? else {
+            return Ok(None);
+        };
+        rows.extend(self.load_list_rest(profile)?);
+        Ok(Some((rows, at)))
+    }
+
+    /// The first rows of `profile`'s last list (a screenful and more), when it was kept, and
+    /// whether more rows follow (`load_list_rest`).
+    pub fn load_list_head(
+        &self,
+        profile: &str,
+    ) -> Result<Option<(Vec<ErrorSummary>, Timestamp, bool)>, String> {
+        let row: Option<(i64, String, bool)> = self
             .conn
             .query_row(
-                "SELECT saved_at, rows FROM list_cache WHERE profile = ?1",
+                "SELECT saved_at, head, rows != '[]' FROM list_cache WHERE profile = ?1",
                 params![profile],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()
             .map_err(|e| e.to_string())?;
-        let Some((at, text)) = row else {
+        let Some((at, head, more)) = row else {
             return Ok(None);
         };
-        let rows: Vec<Row> = serde_json::from_str(&text).unwrap_or_default();
-        let rows = rows.into_iter().map(from_row).collect();
-        Ok(chrono::DateTime::from_timestamp(at, 0).map(|t| (rows, t)))
+        let rows = decode_rows(&head);
+        Ok(chrono::DateTime::from_timestamp(at, 0).map(|t| (rows, t, more)))
     }
+
+    /// The rows of `profile`'s last list after its head.
+    pub fn load_list_rest(&self, profile: &str) -> Result<Vec<ErrorSummary>, String> {
+        let text: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT rows FROM list_cache WHERE profile = ?1",
+                params![profile],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| e.to_string())?;
+        Ok(text.map(|t| decode_rows(&t)).unwrap_or_default())
+    }
+}
+
+/// Rows of the last list kept at the head, read before the rest at start-up.
+pub const HEAD_ROWS: usize = 200;
+
+fn decode_rows(text: &str) -> Vec<ErrorSummary> {
+    let rows: Vec<Row> = serde_json::from_str(text).unwrap_or_default();
+    rows.into_iter().map(from_row).collect()
 }
 
 /// Details and events kept per profile for reading offline; the oldest go first.
@@ -442,11 +507,17 @@ impl Store {
     }
 }
 
-/// `errtui cache clear`: removes the database. Returns whether there was one.
+/// `errtui cache clear`: removes the database and its write-ahead log. Returns whether there
+/// was one.
 pub fn clear(path: &Path) -> Result<bool, String> {
-    match std::fs::remove_file(path) {
-        Ok(()) => Ok(true),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
-        Err(e) => Err(format!("{}: {e}", path.display())),
+    let mut had = false;
+    for suffix in ["", "-wal", "-shm"] {
+        let p = PathBuf::from(format!("{}{suffix}", path.display()));
+        match std::fs::remove_file(&p) {
+            Ok(()) => had |= suffix.is_empty(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(format!("{}: {e}", p.display())),
+        }
     }
+    Ok(had)
 }

@@ -108,12 +108,15 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, focused: bool, ui: &mut UiStat
         inner.height -= h;
     }
     let rows_visible = inner.height.saturating_sub(1) as usize; // one line of header
-    // A refresh moved the selected error down (rows arrived above it) or up: the window moves
-    // as much, so the row stays on the same line of the screen.
+    // A refresh moved the selected error down (rows arrived above it) or up: a list scrolled
+    // down moves its window as much, so the row stays on its line; at the top, what arrived
+    // shows above it.
     let (shift, by) = app.list.shifted;
     if shift != ui.list_shift_seen {
         ui.list_shift_seen = shift;
-        ui.list_offset = ui.list_offset.saturating_add_signed(by);
+        if ui.list_offset > 0 {
+            ui.list_offset = ui.list_offset.saturating_add_signed(by);
+        }
     }
     let offset = scroll_offset(ui.list_offset, app.list.selected, rows_visible, total);
     ui.list_offset = offset;

@@ -15,7 +15,7 @@ fn migrations_run_from_empty_and_from_an_older_schema() {
     let dir = tempfile::tempdir().expect("dir");
     let p = dir.path().join("state/errtui.db");
     let s = Store::open(&p).expect("from empty");
-    assert_eq!(s.version().expect("version"), 4);
+    assert_eq!(s.version().expect("version"), 5);
     drop(s);
     // A database left by schema 1.
     let old = dir.path().join("old.db");
@@ -29,7 +29,7 @@ fn migrations_run_from_empty_and_from_an_older_schema() {
         .expect("schema 1");
     }
     let mut s = Store::open(&old).expect("migrated");
-    assert_eq!(s.version().expect("version"), 4);
+    assert_eq!(s.version().expect("version"), 5);
     assert!(
         s.seen("prod").expect("seen").contains("42"),
         "kept across the migration"
@@ -57,6 +57,10 @@ fn migrations_run_from_empty_and_from_an_older_schema() {
     let e = Store::open(&old).err().expect("newer");
     assert!(e.contains("errtui cache clear"), "{e}");
     assert!(clear(&old).expect("cleared"));
+    assert!(
+        !dir.path().join("old.db-wal").exists() && !dir.path().join("old.db-shm").exists(),
+        "the write-ahead log goes too"
+    );
     assert!(!clear(&old).expect("again"), "nothing the second time");
 }
 
@@ -174,6 +178,35 @@ fn the_last_list_is_kept_and_shown_at_once_marked_cached_then_offline_when_the_s
     assert!(
         fx.iter()
             .any(|e| matches!(e, Effect::RememberList(r) if r.len() == 4))
+    );
+    // A refresh that brings nothing new rewrites nothing: only the time moves.
+    let fx = update(
+        &mut app,
+        errtui::app::Msg::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::F(5),
+        )),
+    );
+    let req = crate::common::asked(&fx, |f| matches!(f, Fetch::List { .. })).expect("refresh");
+    let fx = update(
+        &mut app,
+        list_loaded(
+            req,
+            false,
+            Ok(Page {
+                items: (0..4).map(summary).collect(),
+                next: None,
+                total: None,
+            }),
+        ),
+    );
+    assert!(fx.contains(&Effect::RememberListFresh), "{fx:?}");
+    assert!(!fx.iter().any(|e| matches!(e, Effect::RememberList(_))));
+    s.touch_list("prod", now().timestamp()).expect("touch");
+    let (_, at) = s.load_list("prod").expect("load").expect("some");
+    assert_eq!(
+        at.timestamp(),
+        now().timestamp(),
+        "kept as of the last refresh"
     );
 }
 
@@ -501,4 +534,75 @@ async fn a_projects_number_looked_up_once_is_remembered_for_the_next_start() {
         }
     }
     // `expect(1)` on the projects: verified when the server drops.
+}
+
+#[test]
+fn a_list_that_answers_before_the_seen_state_is_read_waits_with_its_marks() {
+    let mut app = app(100, 30);
+    app.seen_pending = true;
+    let fx = errtui::app::update::init(&mut app);
+    let req = asked(&fx, |f| matches!(f, Fetch::List { .. })).expect("list");
+    let fx = update(
+        &mut app,
+        list_loaded(
+            req,
+            false,
+            Ok(Page {
+                items: (0..3).map(summary).collect(),
+                next: None,
+                total: None,
+            }),
+        ),
+    );
+    assert!(
+        app.marks_seen.is_empty(),
+        "nothing called new before it is known"
+    );
+    assert!(!fx.iter().any(|e| matches!(e, Effect::RememberSeen(_))));
+    // The database answers: 100 and 101 were seen last night.
+    let fx = update(
+        &mut app,
+        errtui::app::Msg::Remembered {
+            seen: ["100".to_string(), "101".to_string()].into_iter().collect(),
+            rest: Vec::new(),
+        },
+    );
+    assert_eq!(app.marks_seen.get("102"), Some(&Mark::New));
+    assert_eq!(app.marks_seen.len(), 1);
+    assert!(
+        fx.contains(&Effect::RememberSeen(vec!["102".into()])),
+        "{fx:?}"
+    );
+}
+
+#[test]
+fn the_last_list_is_read_head_first_and_an_older_schemas_list_still_reads() {
+    use errtui::store::HEAD_ROWS;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut s = Store::open(&dir.path().join("e.db")).expect("open");
+    let rows: Vec<ErrorSummary> = (0..(HEAD_ROWS + 50)).map(summary).collect();
+    s.save_list("prod", &rows, 100).expect("save");
+    let (head, _, more) = s.load_list_head("prod").expect("head").expect("some");
+    assert_eq!(head.len(), HEAD_ROWS);
+    assert!(more);
+    assert_eq!(s.load_list_rest("prod").expect("rest").len(), 50);
+    assert_eq!(s.load_list("prod").expect("all").expect("some").0, rows);
+    // A list kept by schema 3 (all rows in one column) reads whole after the migration.
+    let old = dir.path().join("old.db");
+    {
+        let c = rusqlite_open(&old);
+        c.execute_batch(
+            "CREATE TABLE seen (profile TEXT NOT NULL, error_id TEXT NOT NULL, seen_at INTEGER NOT NULL, PRIMARY KEY (profile, error_id));
+             CREATE INDEX seen_by_age ON seen (profile, seen_at);
+             CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+             CREATE TABLE list_cache (profile TEXT PRIMARY KEY, saved_at INTEGER NOT NULL, rows TEXT NOT NULL);
+             INSERT INTO list_cache VALUES ('prod', 100, '[{\"id\":\"7\",\"short_id\":\"SHOP-7\",\"title\":\"KeyError\"}]');
+             PRAGMA user_version = 3;",
+        )
+        .expect("schema 3");
+    }
+    let s = Store::open(&old).expect("migrated");
+    let (all, _) = s.load_list("prod").expect("load").expect("some");
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].short_id, "SHOP-7");
 }
