@@ -5,6 +5,7 @@
 //! - a refresh of a 10,000-error list that brings no change: the cells sent to the terminal
 //!   (a counting backend behind ratatui's diff) and the time of update plus draw;
 //! - the database after a week of simulated refreshes (one every 30 s, two new errors each).
+//!
 //! Run: `cargo bench --bench startup`. Numbers go in BENCHMARKS.md.
 
 use std::time::{Duration, Instant};
