@@ -345,3 +345,23 @@ pub fn asked(fx: &[errtui::app::Effect], which: impl Fn(&Fetch) -> bool) -> Opti
         _ => None,
     })
 }
+
+/// Presses F5 and answers the list it asks for with `result`; the effects of the answer.
+pub fn refresh_answered(
+    app: &mut App,
+    result: Result<Vec<ErrorSummary>, BackendError>,
+) -> Vec<errtui::app::Effect> {
+    let fx = errtui::app::update(
+        app,
+        Msg::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::F(5),
+        )),
+    );
+    let req = asked(&fx, |f| matches!(f, Fetch::List { .. })).expect("a refresh");
+    let page = result.map(|items| Page {
+        items,
+        next: None,
+        total: None,
+    });
+    errtui::app::update(app, list_loaded(req, false, page))
+}

@@ -155,50 +155,14 @@ fn the_last_list_is_kept_and_shown_at_once_marked_cached_then_offline_when_the_s
     let screen = crate::core::render_text(&app);
     assert!(screen.contains("offline, cached 3h ago"), "{screen}");
     // Fresh rows replace them, and are kept for the next start.
-    let fx = update(
-        &mut app,
-        errtui::app::Msg::Key(crossterm::event::KeyEvent::from(
-            crossterm::event::KeyCode::F(5),
-        )),
-    );
-    let req = crate::common::asked(&fx, |f| matches!(f, Fetch::List { .. })).expect("refresh");
-    let fx = update(
-        &mut app,
-        list_loaded(
-            req,
-            false,
-            Ok(Page {
-                items: (0..4).map(summary).collect(),
-                next: None,
-                total: None,
-            }),
-        ),
-    );
+    let fx = refresh_answered(&mut app, Ok((0..4).map(summary).collect()));
     assert!(app.cached_at.is_none());
     assert!(
         fx.iter()
             .any(|e| matches!(e, Effect::RememberList(r) if r.len() == 4))
     );
     // A refresh that brings nothing new rewrites nothing: only the time moves.
-    let fx = update(
-        &mut app,
-        errtui::app::Msg::Key(crossterm::event::KeyEvent::from(
-            crossterm::event::KeyCode::F(5),
-        )),
-    );
-    let req = crate::common::asked(&fx, |f| matches!(f, Fetch::List { .. })).expect("refresh");
-    let fx = update(
-        &mut app,
-        list_loaded(
-            req,
-            false,
-            Ok(Page {
-                items: (0..4).map(summary).collect(),
-                next: None,
-                total: None,
-            }),
-        ),
-    );
+    let fx = refresh_answered(&mut app, Ok((0..4).map(summary).collect()));
     assert!(fx.contains(&Effect::RememberListFresh), "{fx:?}");
     assert!(!fx.iter().any(|e| matches!(e, Effect::RememberList(_))));
     s.touch_list("prod", now().timestamp()).expect("touch");
@@ -213,23 +177,12 @@ fn the_last_list_is_kept_and_shown_at_once_marked_cached_then_offline_when_the_s
 #[test]
 fn offline_changes_are_refused_with_a_clear_message_and_nothing_is_sent() {
     let mut app = loaded_app(80, 24, 3);
-    let fx = update(
+    refresh_answered(
         &mut app,
-        errtui::app::Msg::Key(crossterm::event::KeyEvent::from(
-            crossterm::event::KeyCode::F(5),
-        )),
-    );
-    let req = crate::common::asked(&fx, |f| matches!(f, Fetch::List { .. })).expect("refresh");
-    update(
-        &mut app,
-        list_loaded(
-            req,
-            false,
-            Err(errtui::backend::BackendError::Connect {
-                host: "sentry.example.com".into(),
-                reason: "connection refused".into(),
-            }),
-        ),
+        Err(errtui::backend::BackendError::Connect {
+            host: "sentry.example.com".into(),
+            reason: "connection refused".into(),
+        }),
     );
     assert!(app.offline());
     for k in ['r', 'i', 'a', 'b', 'c'] {
