@@ -189,6 +189,7 @@ impl Core {
     pub fn attach_store(&mut self, store: Arc<std::sync::Mutex<crate::store::Store>>, key: String) {
         // A screenful at once; what was seen and the rest of the list just after, off the UI
         // loop (a list that answers meanwhile waits with its marks).
+        let mut more = false;
         if let Ok(db) = store.lock() {
             let searches = db.searches(&key).unwrap_or_default();
             self.app.history = if searches.is_empty() {
@@ -199,7 +200,8 @@ impl Core {
             let ids = db.ids(&key, self.app.now.timestamp()).unwrap_or_default();
             self.exec.backend().learn_ids(&ids);
             self.ids_kept = ids.into_iter().collect();
-            if let Ok(Some((items, at, _))) = db.load_list_head(&key) {
+            if let Ok(Some((items, at, rest))) = db.load_list_head(&key) {
+                more = rest;
                 let _ = app::update(&mut self.app, Msg::Cached { items, at });
             }
         }
@@ -209,7 +211,11 @@ impl Core {
             let (seen, rest) = match db.lock() {
                 Ok(db) => (
                     db.seen(&k).unwrap_or_default(),
-                    db.load_list_rest(&k).unwrap_or_default(),
+                    if more {
+                        db.load_list_rest(&k).unwrap_or_default()
+                    } else {
+                        Vec::new()
+                    },
                 ),
                 Err(_) => Default::default(),
             };

@@ -282,10 +282,12 @@ impl Store {
         &self,
         profile: &str,
     ) -> Result<Option<(Vec<ErrorSummary>, Timestamp)>, String> {
-        let Some((mut rows, at, _)) = self.load_list_head(profile)? else {
+        let Some((mut rows, at, more)) = self.load_list_head(profile)? else {
             return Ok(None);
         };
-        rows.extend(self.load_list_rest(profile)?);
+        if more {
+            rows.extend(self.load_list_rest(profile)?);
+        }
         Ok(Some((rows, at)))
     }
 
@@ -307,7 +309,13 @@ impl Store {
         let Some((at, head, more)) = row else {
             return Ok(None);
         };
-        let rows = decode_rows(&head);
+        let mut rows = decode_rows(&head);
+        let mut more = more;
+        if rows.is_empty() && more {
+            // Kept by schema 3 or 4, before the head was apart: the whole list, this once.
+            rows = self.load_list_rest(profile)?;
+            more = false;
+        }
         Ok(chrono::DateTime::from_timestamp(at, 0).map(|t| (rows, t, more)))
     }
 

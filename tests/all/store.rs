@@ -558,4 +558,8 @@ fn the_last_list_is_read_head_first_and_an_older_schemas_list_still_reads() {
     let (all, _) = s.load_list("prod").expect("load").expect("some");
     assert_eq!(all.len(), 1);
     assert_eq!(all[0].short_id, "SHOP-7");
+    // Its start shows the whole list at once, and nothing follows to add twice.
+    let (head, _, more) = s.load_list_head("prod").expect("head").expect("some");
+    assert_eq!(head.len(), 1);
+    assert!(!more);
 }
