@@ -3,10 +3,14 @@
 
 use std::time::Instant;
 
-use chrono::{Duration, TimeZone, Utc};
+use chrono::{TimeZone, Utc};
 use errtui::app::state::View;
 use errtui::app::{App, Msg, update};
 use errtui::model::*;
+
+#[path = "common/mod.rs"]
+mod common;
+use common::row;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -29,31 +33,7 @@ fn main() {
         .single()
         .expect("time");
     let before = rss_kib("VmRSS:");
-    let items: Vec<ErrorSummary> = (0..n)
-        .map(|i| ErrorSummary {
-            id: (5_000_000 + i).to_string(),
-            short_id: format!("DEMO-{i:X}"),
-            title: format!(
-                "TypeError: Cannot read properties of undefined (reading 'price') in batch {i}"
-            ),
-            culprit: "app/components/CartSummary in CartSummary".into(),
-            status: Status::Unresolved,
-            level: Level::Error,
-            count: (i as u64 * 7919) % 50_000,
-            user_count: (i as u64 * 104_729) % 5_000,
-            first_seen: Some(now - Duration::days(30)),
-            last_seen: Some(now - Duration::seconds(i as i64)),
-            url: Some(format!(
-                "https://sentry.example.com/organizations/acme/issues/{}/",
-                5_000_000 + i
-            )),
-            project: Some("shop".into()),
-            platform: Some("javascript".into()),
-            stats_24h: (0..24).map(|h| ((i + h) as u64 * 31) % 17).collect(),
-            triage: Triage::default(),
-            origin: None,
-        })
-        .collect();
+    let items: Vec<ErrorSummary> = (0..n).map(|i| row(i, now)).collect();
     let caps = Capabilities::full("Sentry");
     let mut app = App::new(caps, "Sentry · bench".into(), now);
     let fx = errtui::app::update::init(&mut app);

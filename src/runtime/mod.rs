@@ -52,7 +52,16 @@ impl Core {
     /// Feeds one message through `update` and runs its effects. Returns the effects only a
     /// terminal can run.
     pub fn dispatch(&mut self, msg: Msg) -> Vec<Effect> {
-        let answered = matches!(&msg, Msg::Loaded { result: Ok(_), .. });
+        // Ids are looked up by lists (a project's number) and by opening an error by its short
+        // id: only those answers can bring one to keep.
+        let answered = matches!(
+            &msg,
+            Msg::Loaded {
+                result: Ok(_),
+                fetch: app::msg::Fetch::List { .. } | app::msg::Fetch::Detail { .. },
+                ..
+            }
+        );
         let fx = app::update(&mut self.app, msg);
         if answered {
             self.keep_ids();

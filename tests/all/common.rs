@@ -358,10 +358,43 @@ pub fn refresh_answered(
         )),
     );
     let req = asked(&fx, |f| matches!(f, Fetch::List { .. })).expect("a refresh");
+    answer_list(app, req, result)
+}
+
+/// Starts `app` and answers its first list with `items`; the effects of the answer.
+pub fn first_list(app: &mut App, items: Vec<ErrorSummary>) -> Vec<errtui::app::Effect> {
+    let fx = errtui::app::update::init(app);
+    let req = asked(&fx, |f| matches!(f, Fetch::List { .. })).expect("the first list");
+    answer_list(app, req, Ok(items))
+}
+
+/// Answers list request `req` with one page of `result`.
+pub fn answer_list(
+    app: &mut App,
+    req: ReqId,
+    result: Result<Vec<ErrorSummary>, BackendError>,
+) -> Vec<errtui::app::Effect> {
     let page = result.map(|items| Page {
         items,
         next: None,
         total: None,
     });
     errtui::app::update(app, list_loaded(req, false, page))
+}
+
+/// Feeds the core's messages to its app until `done` holds; fails after five seconds, with the
+/// screen.
+pub async fn pump(core: &mut errtui::runtime::Core, done: impl Fn(&App) -> bool) {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !done(&core.app) {
+        match tokio::time::timeout_at(deadline, core.recv()).await {
+            Ok(Some(msg)) => {
+                core.dispatch(msg);
+            }
+            _ => panic!(
+                "timed out waiting; screen:\n{}",
+                crate::core::render_text(&core.app)
+            ),
+        }
+    }
 }

@@ -545,19 +545,6 @@ impl Backend for Fake {
     }
 }
 
-/// Pumps messages into the app until `done` holds or a second passes.
-async fn pump(core: &mut Core, done: impl Fn(&errtui::app::App) -> bool) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
-    while !done(&core.app) {
-        match tokio::time::timeout_at(deadline, core.recv()).await {
-            Ok(Some(msg)) => {
-                core.dispatch(msg);
-            }
-            _ => panic!("timed out waiting"),
-        }
-    }
-}
-
 #[tokio::test]
 async fn headless_runtime_serialises_changes_and_survives_a_panicking_task() {
     let fake = Arc::new(Fake::default());

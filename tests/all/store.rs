@@ -2,7 +2,6 @@
 //! schema), seen-state per profile, its bound, and the first list after a restart marking what
 //! arrived since.
 
-use errtui::app::msg::Fetch;
 use errtui::app::watching::Mark;
 use errtui::app::{Effect, update};
 use errtui::model::*;
@@ -87,22 +86,7 @@ fn after_a_restart_what_arrived_meanwhile_is_marked_new_and_the_rest_is_not() {
     // Yesterday's run saw errors 100 and 101.
     let mut app = app(100, 30);
     app.seen = ["100".to_string(), "101".to_string()].into_iter().collect();
-    let fx = errtui::app::update::init(&mut app);
-    let Effect::Fetch { req, .. } = fx[0].clone() else {
-        panic!()
-    };
-    let fx = update(
-        &mut app,
-        list_loaded(
-            req,
-            false,
-            Ok(Page {
-                items: (0..3).map(summary).collect(),
-                next: None,
-                total: None,
-            }),
-        ),
-    );
+    let fx = first_list(&mut app, (0..3).map(summary).collect());
     assert_eq!(app.marks_seen.get("102"), Some(&Mark::New));
     assert!(!app.marks_seen.contains_key("100") && !app.marks_seen.contains_key("101"));
     // And the newly seen one is to be remembered.
@@ -207,22 +191,6 @@ fn offline_changes_are_refused_with_a_clear_message_and_nothing_is_sent() {
     }
 }
 
-/// Feeds the core's messages to its app until `done` holds (or fails after five seconds).
-async fn pump_until(core: &mut errtui::runtime::Core, done: impl Fn(&errtui::app::App) -> bool) {
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
-    while !done(&core.app) {
-        match tokio::time::timeout_at(deadline, core.recv()).await {
-            Ok(Some(msg)) => {
-                core.dispatch(msg);
-            }
-            _ => panic!(
-                "timed out waiting; screen:\n{}",
-                crate::core::render_text(&core.app)
-            ),
-        }
-    }
-}
-
 fn demo_client(url: &str) -> std::sync::Arc<dyn errtui::backend::Backend> {
     std::sync::Arc::new(
         errtui::backend::sentry::SentryBackend::new(
@@ -260,14 +228,14 @@ async fn an_error_opened_before_stays_readable_offline_with_its_stack_trace() {
     core.app.height = 48;
     core.attach_store(db.clone(), "prod".into());
     core.init();
-    pump_until(&mut core, |a| {
+    pump(&mut core, |a| {
         a.list.loaded_once && !a.list.items.is_empty()
     })
     .await;
     let first = core.app.list.items[0].clone();
     press(&mut core, KeyCode::Enter);
     press(&mut core, KeyCode::Enter);
-    pump_until(&mut core, |a| {
+    pump(&mut core, |a| {
         a.view == View::Stack && a.detail.data.is_some() && a.event.data.is_some()
     })
     .await;
@@ -309,18 +277,18 @@ async fn an_error_opened_before_stays_readable_offline_with_its_stack_trace() {
     core.attach_store(db.clone(), "prod".into());
     assert!(!core.app.list.items.is_empty(), "the last list, at once");
     core.init();
-    pump_until(&mut core, |a| a.offline()).await;
+    pump(&mut core, |a| a.offline()).await;
     let screen = crate::core::render_text(&core.app);
     assert!(screen.contains("offline, cached"), "{screen}");
     assert!(screen.contains(&first.short_id), "{screen}");
     // The error opened before opens, with its stack trace, marked offline.
     core.app.list.selected = 0;
     press(&mut core, KeyCode::Enter);
-    pump_until(&mut core, |a| a.detail.data.is_some()).await;
+    pump(&mut core, |a| a.detail.data.is_some()).await;
     let screen = crate::core::render_text(&core.app);
     assert!(screen.contains("offline, cached just now"), "{screen}");
     press(&mut core, KeyCode::Enter);
-    pump_until(&mut core, |a| {
+    pump(&mut core, |a| {
         a.view == View::Stack && a.event.data.is_some()
     })
     .await;
@@ -467,7 +435,7 @@ async fn a_projects_number_looked_up_once_is_remembered_for_the_next_start() {
         let mut core = errtui::runtime::Core::new(client(), chrono::Utc::now());
         core.attach_store(db.clone(), "prod".into());
         core.init();
-        pump_until(&mut core, |a| {
+        pump(&mut core, |a| {
             a.list.loaded_once && !a.list.items.is_empty()
         })
         .await;
@@ -493,20 +461,7 @@ async fn a_projects_number_looked_up_once_is_remembered_for_the_next_start() {
 fn a_list_that_answers_before_the_seen_state_is_read_waits_with_its_marks() {
     let mut app = app(100, 30);
     app.seen_pending = true;
-    let fx = errtui::app::update::init(&mut app);
-    let req = asked(&fx, |f| matches!(f, Fetch::List { .. })).expect("list");
-    let fx = update(
-        &mut app,
-        list_loaded(
-            req,
-            false,
-            Ok(Page {
-                items: (0..3).map(summary).collect(),
-                next: None,
-                total: None,
-            }),
-        ),
-    );
+    let fx = first_list(&mut app, (0..3).map(summary).collect());
     assert!(
         app.marks_seen.is_empty(),
         "nothing called new before it is known"

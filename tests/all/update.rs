@@ -196,36 +196,14 @@ fn a_stale_list_answer_is_dropped() {
         }
         other => panic!("{other:?}"),
     };
-    update(
-        &mut app,
-        list_loaded(
-            first,
-            false,
-            Ok(Page {
-                items: vec![summary(9)],
-                next: None,
-                total: None,
-            }),
-        ),
-    );
+    answer_list(&mut app, first, Ok(vec![summary(9)]));
     assert_eq!(
         app.list.items.len(),
         3,
         "stale answer ignored, old rows kept"
     );
     assert_eq!(app.list.track.load, Load::Loading { req: second });
-    update(
-        &mut app,
-        list_loaded(
-            second,
-            false,
-            Ok(Page {
-                items: vec![summary(7)],
-                next: None,
-                total: None,
-            }),
-        ),
-    );
+    answer_list(&mut app, second, Ok(vec![summary(7)]));
     assert_eq!(app.list.items[0].short_id, "SHOP-7");
 }
 
@@ -543,18 +521,7 @@ fn gitlab_warming_ends_when_data_arrives() {
     else {
         panic!()
     };
-    update(
-        &mut app,
-        list_loaded(
-            req,
-            false,
-            Ok(Page {
-                items: vec![summary(1)],
-                next: None,
-                total: None,
-            }),
-        ),
-    );
+    answer_list(&mut app, req, Ok(vec![summary(1)]));
     assert!(app.list.track.warming.is_none());
     assert_eq!(app.list.track.load, Load::Ready);
 }
@@ -944,22 +911,7 @@ fn the_list_refreshes_on_its_own_keeps_the_selection_marks_what_is_new_and_backs
     use errtui::app::watching::Mark;
     let mut app = app(100, 30);
     app.refresh_every = Some(30);
-    let fx = errtui::app::update::init(&mut app);
-    let Effect::Fetch { req, .. } = fx[0].clone() else {
-        panic!()
-    };
-    update(
-        &mut app,
-        list_loaded(
-            req,
-            false,
-            Ok(Page {
-                items: (0..3).map(summary).collect(),
-                next: None,
-                total: None,
-            }),
-        ),
-    );
+    first_list(&mut app, (0..3).map(summary).collect());
     update(&mut app, key('j'));
     assert_eq!(
         app.selected().map(|e| e.short_id.clone()).as_deref(),
@@ -1047,22 +999,7 @@ fn a_new_error_in_a_refresh_rings_when_asked_and_not_on_the_first_load() {
     let mut app = app(100, 30);
     app.refresh_every = Some(30);
     app.alert = Alert::Notify;
-    let fx = errtui::app::update::init(&mut app);
-    let Effect::Fetch { req, .. } = fx[0].clone() else {
-        panic!()
-    };
-    let fx = update(
-        &mut app,
-        list_loaded(
-            req,
-            false,
-            Ok(Page {
-                items: vec![summary(0)],
-                next: None,
-                total: None,
-            }),
-        ),
-    );
+    let fx = first_list(&mut app, vec![summary(0)]);
     assert!(
         !fx.iter().any(|e| matches!(e, Effect::Alert { .. })),
         "first load is quiet"
@@ -1079,18 +1016,7 @@ fn a_new_error_in_a_refresh_rings_when_asked_and_not_on_the_first_load() {
     }) else {
         panic!("refresh")
     };
-    let fx = update(
-        &mut app,
-        list_loaded(
-            req,
-            false,
-            Ok(Page {
-                items: vec![summary(5), summary(0)],
-                next: None,
-                total: None,
-            }),
-        ),
-    );
+    let fx = answer_list(&mut app, req, Ok(vec![summary(5), summary(0)]));
     assert!(
         fx.iter().any(|e| matches!(e, Effect::Alert { text, how: Alert::Notify } if text.contains("new SHOP-5"))),
         "{fx:?}"
